@@ -1,0 +1,3 @@
+module github.com/logweave/logweave
+
+go 1.26.0

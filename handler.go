@@ -1,0 +1,270 @@
+// Package logweave is a fast log/slog handler for production services.
+//
+// It writes one JSON object per line, with the time in UTC at millisecond
+// precision, the service's name, and the trace_id, span_id and
+// trace_flags of the OpenTelemetry span in the context, so every line can be
+// joined to its request across services. Programs keep using *slog.Logger:
+//
+//	logger := logweave.New(os.Stdout, &logweave.Options{Service: "checkout"})
+//	logger.InfoContext(ctx, "order placed", "order_id", id)
+//
+// The handler does the work of a record in one pass over one pooled buffer:
+// attributes added with With are encoded once, when the logger is made, and
+// copied per record; the typed slog kinds are encoded without allocating.
+// Its output has the meaning of slog.JSONHandler's (same keys, order and
+// values), with the time written as 2026-11-21T10:22:33.123Z and the
+// service and trace fields added after msg.
+package logweave
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/logweave/logweave/internal/jsonenc"
+	"github.com/logweave/logweave/tracectx"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Handler is a slog.Handler that writes JSON lines. It is safe for
+// concurrent use; handlers derived with WithAttrs and WithGroup share its
+// writer and its lock, so their lines never interleave.
+type Handler struct {
+	w         io.Writer
+	mu        *sync.Mutex // shared by every handler derived from the same NewHandler
+	level     slog.Leveler
+	addSource bool
+	replace   func(groups []string, a slog.Attr) slog.Attr
+
+	// static holds the service fields, encoded once. Like pre, it starts
+	// with a comma.
+	static []byte
+	// pre holds the attributes added by WithAttrs, encoded, each preceded
+	// by a comma (or following the '{' of a group it opened).
+	pre []byte
+	// groups are all the groups opened by WithGroup; the first nOpen of
+	// them are already opened in pre.
+	groups []string
+	nOpen  int
+}
+
+// NewHandler returns a Handler that writes to w, one Write call per
+// record. A nil opts is the zero Options.
+func NewHandler(w io.Writer, opts *Options) *Handler {
+	if opts == nil {
+		opts = &Options{}
+	}
+	h := &Handler{
+		w:         w,
+		mu:        new(sync.Mutex),
+		level:     opts.Level,
+		addSource: opts.AddSource,
+		replace:   opts.ReplaceAttr,
+	}
+	s := &state{h: h}
+	s.appendAttr(slog.String(ServiceNameKey, serviceName(opts.Service)))
+	if opts.Version != "" {
+		s.appendAttr(slog.String(ServiceVersionKey, opts.Version))
+	}
+	if opts.Environment != "" {
+		s.appendAttr(slog.String(EnvironmentKey, opts.Environment))
+	}
+	h.static = s.buf
+	return h
+}
+
+// New returns a *slog.Logger that writes through a new Handler.
+func New(w io.Writer, opts *Options) *slog.Logger {
+	return slog.New(NewHandler(w, opts))
+}
+
+// Enabled reports whether level is at or above the handler's minimum level.
+func (h *Handler) Enabled(_ context.Context, level slog.Level) bool {
+	minLevel := slog.LevelInfo
+	if h.level != nil {
+		minLevel = h.level.Level()
+	}
+	return level >= minLevel
+}
+
+// WithAttrs returns a handler whose lines carry attrs after the record's
+// own fixed fields. The attributes are encoded now, once.
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	h2 := h.clone()
+	s := &state{h: h2, buf: slices.Clip(h.pre)}
+	if h.replace != nil {
+		s.groups = slices.Clone(h.groups[:h.nOpen])
+	}
+	for _, g := range h.groups[h.nOpen:] {
+		s.openGroup(g)
+	}
+	wrote := false
+	for _, a := range attrs {
+		if s.appendAttr(a) {
+			wrote = true
+		}
+	}
+	if !wrote {
+		// Only empty attributes: a group holding nothing is not written.
+		return h
+	}
+	h2.pre = s.buf[:len(s.buf):len(s.buf)]
+	h2.nOpen = len(h2.groups)
+	return h2
+}
+
+// WithGroup returns a handler that nests the attributes added after it
+// (by WithAttrs or in a record) in an object named name. An empty name
+// returns h, as slog requires.
+func (h *Handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := h.clone()
+	h2.groups = append(slices.Clip(h.groups), name)
+	return h2
+}
+
+func (h *Handler) clone() *Handler {
+	h2 := *h
+	return &h2
+}
+
+// Handle writes r as one JSON line. It returns the writer's error, if any,
+// wrapped; the handler stays usable for the next record.
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	s := getState(h)
+	s.buf = append(s.buf, '{')
+	if h.replace == nil {
+		s.appendBuiltins(ctx, r.Time, r.Level, r.PC, r.Message)
+	} else {
+		s.appendBuiltinsReplaced(ctx, r.Time, r.Level, r.PC, r.Message)
+	}
+	s.appendFragment(h.pre)
+
+	// The record's attributes go inside the groups of WithGroup; those not
+	// yet opened in pre are opened here, and only if something is in them.
+	nOpen := h.nOpen
+	if r.NumAttrs() > 0 {
+		if h.replace != nil {
+			s.groups = append(s.groups[:0], h.groups[:h.nOpen]...)
+		}
+		pos := len(s.buf)
+		for _, g := range h.groups[h.nOpen:] {
+			s.openGroup(g)
+		}
+		wrote := false
+		r.Attrs(func(a slog.Attr) bool {
+			if s.appendAttr(a) {
+				wrote = true
+			}
+			return true
+		})
+		if wrote {
+			nOpen = len(h.groups)
+		} else {
+			s.buf = s.buf[:pos]
+		}
+	}
+	for range nOpen {
+		s.buf = append(s.buf, '}')
+	}
+	s.buf = append(s.buf, '}', '\n')
+	err := h.write(s.buf)
+	s.free()
+	return err
+}
+
+// write sends one line to the writer under the shared lock. A writer that
+// panics must not take the program down nor leave the lock held, so the
+// panic is returned as an error.
+func (h *Handler) write(line []byte) (err error) {
+	h.mu.Lock()
+	defer func() {
+		h.mu.Unlock()
+		if p := recover(); p != nil {
+			err = fmt.Errorf("logweave: writer panicked: %v", p)
+		}
+	}()
+	if _, err = h.w.Write(line); err != nil {
+		return fmt.Errorf("logweave: write: %w", err)
+	}
+	return nil
+}
+
+// appendBuiltins writes time, level, source, msg, the service fields and
+// the context's trace fields, the fast way: no Attr values are built.
+func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Level, pc uintptr, msg string) {
+	if !t.IsZero() {
+		s.buf = append(s.buf, `"time":"`...)
+		s.buf = jsonenc.AppendTimeMillis(s.buf, t)
+		s.buf = append(s.buf, `",`...)
+	}
+	s.buf = append(s.buf, `"level":`...)
+	s.buf = appendLevel(s.buf, level)
+	if s.h.addSource {
+		s.buf = appendSource(s.buf, pc)
+	}
+	s.buf = append(s.buf, `,"msg":`...)
+	s.buf = jsonenc.AppendString(s.buf, msg)
+	s.buf = append(s.buf, s.h.static...)
+
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		tid, sid, flags := sc.TraceID(), sc.SpanID(), sc.TraceFlags()
+		s.buf = append(s.buf, `,"trace_id":"`...)
+		s.buf = jsonenc.AppendHex(s.buf, tid[:])
+		s.buf = append(s.buf, `","span_id":"`...)
+		s.buf = jsonenc.AppendHex(s.buf, sid[:])
+		s.buf = append(s.buf, `","trace_flags":"`...)
+		s.buf = jsonenc.AppendHex(s.buf, []byte{byte(flags)})
+		s.buf = append(s.buf, '"')
+	}
+	if id := tracectx.RequestID(ctx); id != "" {
+		s.buf = append(s.buf, `,"request_id":`...)
+		s.buf = jsonenc.AppendString(s.buf, id)
+	}
+}
+
+// appendBuiltinsReplaced writes the same fields as appendBuiltins, each
+// passed through ReplaceAttr first (with no groups, as slog does).
+func (s *state) appendBuiltinsReplaced(ctx context.Context, t time.Time, level slog.Level, pc uintptr, msg string) {
+	s.groups = s.groups[:0]
+	if !t.IsZero() {
+		a := s.h.replace(nil, slog.Time(slog.TimeKey, t.Round(0)))
+		a.Value = a.Value.Resolve()
+		if a.Value.Kind() == slog.KindTime {
+			// Still a time: keep the line's time format.
+			s.appendKey(a.Key)
+			s.buf = append(s.buf, '"')
+			s.buf = jsonenc.AppendTimeMillis(s.buf, a.Value.Time())
+			s.buf = append(s.buf, '"')
+		} else {
+			s.appendResolved(a)
+		}
+	}
+	s.appendAttr(slog.Any(slog.LevelKey, level))
+	if s.h.addSource {
+		src := &slog.Source{}
+		if pc != 0 {
+			src = sourceOf(pc)
+		}
+		s.appendAttr(slog.Any(slog.SourceKey, src))
+	}
+	s.appendAttr(slog.String(slog.MessageKey, msg))
+	s.appendFragment(s.h.static)
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		s.appendAttr(slog.String(TraceIDKey, sc.TraceID().String()))
+		s.appendAttr(slog.String(SpanIDKey, sc.SpanID().String()))
+		s.appendAttr(slog.String(TraceFlagsKey, sc.TraceFlags().String()))
+	}
+	if id := tracectx.RequestID(ctx); id != "" {
+		s.appendAttr(slog.String(RequestIDKey, id))
+	}
+}

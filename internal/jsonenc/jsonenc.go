@@ -1,0 +1,252 @@
+// Package jsonenc appends JSON tokens to byte slices.
+//
+// It is the encoder behind logweave's handler: every function appends to
+// the caller's buffer and returns it, so encoding a record is one pass over
+// one pooled buffer with no intermediate strings. Every function produces
+// valid JSON for every input: invalid UTF-8 becomes U+FFFD, and floats that
+// JSON cannot represent (NaN, ±Inf) become strings.
+package jsonenc
+
+import (
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+const hexDigits = "0123456789abcdef"
+
+// safe reports, for each ASCII byte, whether it can appear in a JSON string
+// as it is. Bytes ≥ 0x80 are not in the table: they need a UTF-8 check.
+var safe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
+// Masks for testing eight bytes at once (SWAR): see needsEscape8.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// needsEscape8 reports whether any of the eight bytes in x is a control
+// character, a quote, a backslash or a non-ASCII byte. It may report true
+// for a clean word (a borrow can carry into the next byte), never false for
+// a dirty one; the byte loop then decides exactly.
+func needsEscape8(x uint64) bool {
+	lt := x - 0x20*ones        // high bit set in bytes < 0x20
+	q := (x ^ '"'*ones) - ones // high bit set in bytes == '"'
+	bs := (x ^ '\\'*ones) - ones
+	return ((lt|q|bs)&^x|x)&highs != 0
+}
+
+// load8 reads eight bytes of s as a little-endian word; the compiler
+// turns it into one load.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// AppendString appends s as a quoted JSON string.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	dst = AppendEscaped(dst, s)
+	return append(dst, '"')
+}
+
+// AppendEscaped appends the contents of a JSON string for s, without the
+// quotes. Invalid UTF-8 bytes become U+FFFD, one per byte, as slog and
+// encoding/json do; control characters, quotes and backslashes are
+// escaped, and so are U+2028 and U+2029, which break JavaScript parsers.
+func AppendEscaped(dst []byte, s string) []byte {
+	// Skip the clean prefix eight bytes at a time: most log text is
+	// plain ASCII and this is the whole cost of encoding it.
+	i := 0
+	for i+8 <= len(s) && !needsEscape8(load8(s[i:i+8])) {
+		i += 8
+	}
+	start := 0
+	for i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if safe[b] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				dst = append(dst, '\\', b)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(dst, s[start:]...)
+}
+
+// AppendBytesString appends b as a quoted JSON string, like AppendString,
+// without converting b to a string first (no allocation).
+func AppendBytesString(dst []byte, b []byte) []byte {
+	// The conversion does not allocate: the compiler sees that the string
+	// does not outlive the call.
+	return AppendString(dst, string(b))
+}
+
+// AppendFloat appends f the way encoding/json formats a float64, so that
+// logweave's output matches slog.JSONHandler's. NaN and ±Inf, which JSON
+// cannot represent (encoding/json returns an error for them), are
+// written as the strings "NaN", "+Inf" and "-Inf".
+func AppendFloat(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, `"NaN"`...)
+	case math.IsInf(f, 1):
+		return append(dst, `"+Inf"`...)
+	case math.IsInf(f, -1):
+		return append(dst, `"-Inf"`...)
+	}
+	// encoding/json's rule: ES6 number formatting, the shortest
+	// representation, exponent form only for very small or large values.
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		// Clean up e-09 to e-9, as encoding/json does.
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// AppendHex appends b in lowercase hexadecimal.
+func AppendHex(dst []byte, b []byte) []byte {
+	n := len(dst)
+	// Extend once (the compiler does not allocate for this idiom), then
+	// fill by index: one capacity check instead of one per digit.
+	dst = append(dst, make([]byte, 2*len(b))...)
+	out := dst[n:]
+	for i, c := range b {
+		out[2*i] = hexDigits[c>>4]
+		out[2*i+1] = hexDigits[c&0xf]
+	}
+	return dst
+}
+
+// AppendTimeMillis appends t in UTC as RFC 3339 with exactly three
+// fractional digits (2026-11-21T10:22:33.123Z), without quotes. It does the
+// calendar arithmetic itself: that is several times faster than
+// time.Time.AppendFormat, and this runs once per log line.
+func AppendTimeMillis(dst []byte, t time.Time) []byte {
+	ms := t.UnixMilli()
+	days := floorDiv(ms, 86_400_000)
+	msOfDay := ms - days*86_400_000
+	year, month, day := civilFromDays(days)
+	if year < 0 || year > 9999 {
+		// RFC 3339 has four-digit years; fall back to the standard
+		// formatter, which still yields a valid JSON string.
+		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+	}
+	secOfDay := msOfDay / 1000
+	var b [24]byte
+	put4(b[0:], int(year))
+	b[4] = '-'
+	put2(b[5:], month)
+	b[7] = '-'
+	put2(b[8:], day)
+	b[10] = 'T'
+	put2(b[11:], int(secOfDay/3600))
+	b[13] = ':'
+	put2(b[14:], int(secOfDay/60%60))
+	b[16] = ':'
+	put2(b[17:], int(secOfDay%60))
+	b[19] = '.'
+	frac := int(msOfDay % 1000)
+	b[20] = byte('0' + frac/100)
+	b[21] = byte('0' + frac/10%10)
+	b[22] = byte('0' + frac%10)
+	b[23] = 'Z'
+	return append(dst, b[:]...)
+}
+
+// AppendTimeRFC3339Nano appends t as slog.JSONHandler writes time
+// attributes (RFC 3339 with nanoseconds, in t's own zone), quoted.
+func AppendTimeRFC3339Nano(dst []byte, t time.Time) []byte {
+	dst = append(dst, '"')
+	dst = t.AppendFormat(dst, time.RFC3339Nano)
+	return append(dst, '"')
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// civilFromDays converts days since 1970-01-01 to a proleptic Gregorian
+// date (Howard Hinnant's algorithm, exact for every int64 day count that
+// a time.Time can hold in milliseconds).
+func civilFromDays(z int64) (year int64, month, day int) {
+	z += 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100) // [0, 365]
+	mp := (5*doy + 2) / 153                  // [0, 11]
+	d := doy - (153*mp+2)/5 + 1              // [1, 31]
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, int(m), int(d)
+}
+
+func put2(b []byte, v int) {
+	b[0] = byte('0' + v/10)
+	b[1] = byte('0' + v%10)
+}
+
+func put4(b []byte, v int) {
+	b[0] = byte('0' + v/1000)
+	b[1] = byte('0' + v/100%10)
+	b[2] = byte('0' + v/10%10)
+	b[3] = byte('0' + v%10)
+}

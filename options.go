@@ -1,0 +1,73 @@
+package logweave
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+)
+
+// Extra levels, beside slog's four. They are written by name ("TRACE",
+// "FATAL"); logweave never exits the program on FATAL, it only labels the
+// record: what to do after a fatal error is the caller's decision.
+const (
+	LevelTrace = slog.Level(-8)
+	LevelFatal = slog.Level(12)
+)
+
+// Keys of the fields logweave adds to every line, named after the
+// OpenTelemetry semantic conventions.
+const (
+	ServiceNameKey    = "service.name"
+	ServiceVersionKey = "service.version"
+	EnvironmentKey    = "deployment.environment.name"
+	TraceIDKey        = "trace_id"
+	SpanIDKey         = "span_id"
+	TraceFlagsKey     = "trace_flags"
+	RequestIDKey      = "request_id"
+)
+
+// Options configure a Handler. The zero value (or nil) is usable: INFO and
+// above, no source, service name from the environment.
+type Options struct {
+	// Level is the minimum level written; nil means slog.LevelInfo.
+	// A *slog.LevelVar changes it while the program runs.
+	Level slog.Leveler
+
+	// AddSource adds a "source" object (function, file, line) to each
+	// line, as slog's handlers do.
+	AddSource bool
+
+	// Service is written as service.name on every line. When empty, the
+	// OTEL_SERVICE_NAME environment variable is used, and failing that
+	// "unknown_service:" and the executable's name, as the OpenTelemetry
+	// SDK does, so every line names its service.
+	Service string
+
+	// Version and Environment are written as service.version and
+	// deployment.environment.name when set.
+	Version     string
+	Environment string
+
+	// ReplaceAttr has slog.HandlerOptions.ReplaceAttr's meaning: it is
+	// called for each non-group attribute, the built-in ones included,
+	// with the groups that contain it. The trace fields and request_id are
+	// passed to it too (with no groups). The service fields are passed to
+	// it once, when the handler is built, since they never change. When
+	// ReplaceAttr is nil the handler takes a faster path.
+	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
+}
+
+// serviceName applies the documented default for Options.Service.
+func serviceName(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	if env := os.Getenv("OTEL_SERVICE_NAME"); env != "" {
+		return env
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "unknown_service"
+	}
+	return "unknown_service:" + filepath.Base(exe)
+}

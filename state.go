@@ -1,0 +1,261 @@
+package logweave
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strconv"
+	"sync"
+
+	"github.com/logweave/logweave/internal/jsonenc"
+)
+
+// state carries one record's encoding: the buffer, and the open groups
+// that ReplaceAttr is told about (kept only when there is a ReplaceAttr).
+type state struct {
+	h      *Handler
+	buf    []byte
+	groups []string
+}
+
+// maxPooledBuffer bounds the buffers kept for reuse, so one huge record
+// does not pin its buffer's memory for the life of the program.
+const maxPooledBuffer = 64 << 10
+
+var statePool = sync.Pool{New: func() any {
+	return &state{buf: make([]byte, 0, 1024)}
+}}
+
+func getState(h *Handler) *state {
+	s := statePool.Get().(*state)
+	s.h = h
+	return s
+}
+
+func (s *state) free() {
+	if cap(s.buf) > maxPooledBuffer {
+		return
+	}
+	s.h = nil
+	s.buf = s.buf[:0]
+	clear(s.groups)
+	s.groups = s.groups[:0]
+	statePool.Put(s)
+}
+
+// sep writes the comma before a field, unless the field is the first in
+// its object. Fragments encoded apart (pre, static) start empty and so
+// start with a comma; appendFragment drops it where it is not wanted.
+func (s *state) sep() {
+	if n := len(s.buf); n == 0 || s.buf[n-1] != '{' {
+		s.buf = append(s.buf, ',')
+	}
+}
+
+// appendFragment appends pre-encoded fields, which begin with a comma.
+func (s *state) appendFragment(f []byte) {
+	if len(f) == 0 {
+		return
+	}
+	if s.buf[len(s.buf)-1] == '{' {
+		f = f[1:]
+	}
+	s.buf = append(s.buf, f...)
+}
+
+func (s *state) appendKey(key string) {
+	s.sep()
+	s.buf = jsonenc.AppendString(s.buf, key)
+	s.buf = append(s.buf, ':')
+}
+
+func (s *state) openGroup(name string) {
+	s.appendKey(name)
+	s.buf = append(s.buf, '{')
+	if s.h.replace != nil {
+		s.groups = append(s.groups, name)
+	}
+}
+
+// appendAttr resolves a, passes it through ReplaceAttr (groups excepted,
+// as slog does), and writes it. It reports whether anything was written.
+func (s *state) appendAttr(a slog.Attr) bool {
+	if a.Value.Kind() == slog.KindLogValuer {
+		// Resolve recovers a panicking LogValue into an error value that
+		// says so, and stops a LogValue that returns itself forever.
+		a.Value = a.Value.Resolve()
+	}
+	if rep := s.h.replace; rep != nil && a.Value.Kind() != slog.KindGroup {
+		a = rep(s.groups, a)
+		a.Value = a.Value.Resolve()
+	}
+	return s.appendResolved(a)
+}
+
+// appendResolved writes an attribute whose value is resolved and already
+// replaced.
+func (s *state) appendResolved(a slog.Attr) bool {
+	v := a.Value
+	switch v.Kind() {
+	case slog.KindGroup:
+		return s.appendGroup(a.Key, v.Group())
+	case slog.KindAny:
+		switch x := v.Any().(type) {
+		case nil:
+			if a.Key == "" {
+				return false // the empty Attr: slog ignores it
+			}
+		case *slog.Source:
+			if x == nil || *x == (slog.Source{}) {
+				return false
+			}
+			return s.appendGroup(a.Key, sourceAttrs(x))
+		}
+	}
+	s.appendKey(a.Key)
+	s.appendValue(v)
+	return true
+}
+
+// appendGroup writes a group as a nested object, or inline when key is
+// empty, and writes nothing when every member turns out empty.
+func (s *state) appendGroup(key string, attrs []slog.Attr) bool {
+	if len(attrs) == 0 {
+		return false
+	}
+	pos := len(s.buf)
+	if key != "" {
+		s.openGroup(key)
+	}
+	wrote := false
+	for _, a := range attrs {
+		if s.appendAttr(a) {
+			wrote = true
+		}
+	}
+	if key != "" && s.h.replace != nil {
+		s.groups = s.groups[:len(s.groups)-1]
+	}
+	if !wrote {
+		s.buf = s.buf[:pos]
+		return false
+	}
+	if key != "" {
+		s.buf = append(s.buf, '}')
+	}
+	return true
+}
+
+func sourceAttrs(src *slog.Source) []slog.Attr {
+	attrs := make([]slog.Attr, 0, 3)
+	if src.Function != "" {
+		attrs = append(attrs, slog.String("function", src.Function))
+	}
+	if src.File != "" {
+		attrs = append(attrs, slog.String("file", src.File))
+	}
+	if src.Line != 0 {
+		attrs = append(attrs, slog.Int("line", src.Line))
+	}
+	return attrs
+}
+
+func (s *state) appendValue(v slog.Value) {
+	switch v.Kind() {
+	case slog.KindString:
+		s.buf = jsonenc.AppendString(s.buf, v.String())
+	case slog.KindInt64:
+		s.buf = strconv.AppendInt(s.buf, v.Int64(), 10)
+	case slog.KindUint64:
+		s.buf = strconv.AppendUint(s.buf, v.Uint64(), 10)
+	case slog.KindFloat64:
+		s.buf = jsonenc.AppendFloat(s.buf, v.Float64())
+	case slog.KindBool:
+		s.buf = strconv.AppendBool(s.buf, v.Bool())
+	case slog.KindDuration:
+		// Nanoseconds, as encoding/json and slog.JSONHandler write it.
+		s.buf = strconv.AppendInt(s.buf, int64(v.Duration()), 10)
+	case slog.KindTime:
+		s.buf = jsonenc.AppendTimeRFC3339Nano(s.buf, v.Time())
+	default: // KindAny; groups and LogValuers are resolved before this
+		s.appendAny(v.Any())
+	}
+}
+
+// appendAny writes a value of kind Any: a level by its name, a
+// json.Marshaler through encoding/json, an error as its message, an
+// encoding.TextMarshaler as its text, anything else through encoding/json.
+// Failures are written in slog's way ("!ERROR:...", "!PANIC: ...", "<nil>"
+// for a nil pointer whose method panicked), never as broken JSON.
+func (s *state) appendAny(x any) {
+	pos := len(s.buf)
+	defer func() {
+		if p := recover(); p != nil {
+			s.buf = s.buf[:pos]
+			if rv := reflect.ValueOf(x); rv.Kind() == reflect.Pointer && rv.IsNil() {
+				s.buf = jsonenc.AppendString(s.buf, "<nil>")
+				return
+			}
+			s.buf = jsonenc.AppendString(s.buf, fmt.Sprintf("!PANIC: %v", p))
+		}
+	}()
+	switch x := x.(type) {
+	case nil:
+		s.buf = append(s.buf, "null"...)
+		return
+	case slog.Level:
+		s.buf = appendLevel(s.buf, x)
+		return
+	case json.Marshaler:
+		// Through encoding/json, which checks and compacts the output.
+	case error:
+		s.buf = jsonenc.AppendString(s.buf, x.Error())
+		return
+	case encoding.TextMarshaler:
+		if rv := reflect.ValueOf(x); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			s.buf = append(s.buf, "null"...) // what encoding/json writes
+			return
+		}
+		if text, err := x.MarshalText(); err == nil {
+			s.buf = jsonenc.AppendBytesString(s.buf, text)
+			return
+		}
+		// On error, encoding/json calls it again and words the error.
+	}
+	var err error
+	if s.buf, err = appendJSONMarshal(s.buf, x); err != nil {
+		s.buf = jsonenc.AppendString(s.buf[:pos], "!ERROR:"+err.Error())
+	}
+}
+
+// jsonEncoder is a pooled encoding/json encoder that does not escape
+// HTML, as slog.JSONHandler does.
+type jsonEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonEncoderPool = sync.Pool{New: func() any {
+	e := &jsonEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
+func appendJSONMarshal(dst []byte, x any) ([]byte, error) {
+	e := jsonEncoderPool.Get().(*jsonEncoder)
+	defer func() {
+		if e.buf.Cap() <= maxPooledBuffer {
+			e.buf.Reset()
+			jsonEncoderPool.Put(e)
+		}
+	}()
+	if err := e.enc.Encode(x); err != nil {
+		return dst, err
+	}
+	b := e.buf.Bytes()
+	return append(dst, b[:len(b)-1]...), nil // drop Encode's newline
+}
