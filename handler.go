@@ -235,7 +235,8 @@ func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Leve
 // appendBuiltinsReplaced writes the same fields as appendBuiltins, each
 // passed through ReplaceAttr first (with no groups, as slog does).
 func (s *state) appendBuiltinsReplaced(ctx context.Context, t time.Time, level slog.Level, pc uintptr, msg string) {
-	s.groups = s.groups[:0]
+	s.builtin = true
+	defer func() { s.builtin = false }()
 	if !t.IsZero() {
 		a := s.h.replace(nil, slog.Time(slog.TimeKey, t.Round(0)))
 		a.Value = a.Value.Resolve()

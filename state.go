@@ -19,6 +19,9 @@ type state struct {
 	h      *Handler
 	buf    []byte
 	groups []string
+	// builtin is set while the built-in fields are written: slog shows
+	// ReplaceAttr no groups for them, not even for the members of source.
+	builtin bool
 }
 
 // maxPooledBuffer bounds the buffers kept for reuse, so one huge record
@@ -75,7 +78,7 @@ func (s *state) appendKey(key string) {
 func (s *state) openGroup(name string) {
 	s.appendKey(name)
 	s.buf = append(s.buf, '{')
-	if s.h.replace != nil {
+	if s.h.replace != nil && !s.builtin {
 		s.groups = append(s.groups, name)
 	}
 }
@@ -136,7 +139,7 @@ func (s *state) appendGroup(key string, attrs []slog.Attr) bool {
 			wrote = true
 		}
 	}
-	if key != "" && s.h.replace != nil {
+	if key != "" && s.h.replace != nil && !s.builtin {
 		s.groups = s.groups[:len(s.groups)-1]
 	}
 	if !wrote {

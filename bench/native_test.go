@@ -87,6 +87,7 @@ func zerologFields(e *zerolog.Event) *zerolog.Event {
 // zerolog.Context has the same methods as an Event but another type.
 type zerologVals struct{}
 
+// MarshalZerologObject writes vals into the logger context or event e.
 func (zerologVals) MarshalZerologObject(e *zerolog.Event) { zerologFields(e) }
 
 // BenchmarkNative is the reference point for BenchmarkCore: the same
