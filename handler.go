@@ -247,7 +247,7 @@ func (s *state) appendBuiltinsReplaced(ctx context.Context, t time.Time, level s
 			s.buf = jsonenc.AppendTimeMillis(s.buf, a.Value.Time())
 			s.buf = append(s.buf, '"')
 		} else {
-			s.appendResolved(a)
+			s.appendResolved(a, a.Value.Kind())
 		}
 	}
 	s.appendAttr(slog.Any(slog.LevelKey, level))

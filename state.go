@@ -86,23 +86,26 @@ func (s *state) openGroup(name string) {
 // appendAttr resolves a, passes it through ReplaceAttr (groups excepted,
 // as slog does), and writes it. It reports whether anything was written.
 func (s *state) appendAttr(a slog.Attr) bool {
-	if a.Value.Kind() == slog.KindLogValuer {
+	kind := a.Value.Kind()
+	if kind == slog.KindLogValuer {
 		// Resolve recovers a panicking LogValue into an error value that
 		// says so, and stops a LogValue that returns itself forever.
 		a.Value = a.Value.Resolve()
+		kind = a.Value.Kind()
 	}
-	if rep := s.h.replace; rep != nil && a.Value.Kind() != slog.KindGroup {
+	if rep := s.h.replace; rep != nil && kind != slog.KindGroup {
 		a = rep(s.groups, a)
 		a.Value = a.Value.Resolve()
+		kind = a.Value.Kind()
 	}
-	return s.appendResolved(a)
+	return s.appendResolved(a, kind)
 }
 
 // appendResolved writes an attribute whose value is resolved and already
-// replaced.
-func (s *state) appendResolved(a slog.Attr) bool {
+// replaced; kind is its value's kind, worked out once by the caller.
+func (s *state) appendResolved(a slog.Attr, kind slog.Kind) bool {
 	v := a.Value
-	switch v.Kind() {
+	switch kind {
 	case slog.KindGroup:
 		return s.appendGroup(a.Key, v.Group())
 	case slog.KindAny:
@@ -119,7 +122,7 @@ func (s *state) appendResolved(a slog.Attr) bool {
 		}
 	}
 	s.appendKey(a.Key)
-	s.appendValue(v)
+	s.appendValue(v, kind)
 	return true
 }
 
@@ -166,8 +169,8 @@ func sourceAttrs(src *slog.Source) []slog.Attr {
 	return attrs
 }
 
-func (s *state) appendValue(v slog.Value) {
-	switch v.Kind() {
+func (s *state) appendValue(v slog.Value, kind slog.Kind) {
+	switch kind {
 	case slog.KindString:
 		s.buf = jsonenc.AppendString(s.buf, v.String())
 	case slog.KindInt64:

@@ -213,7 +213,7 @@ func (h traceHandler) WithGroup(name string) slog.Handler {
 type noopHandler struct{}
 
 // Enabled says yes to every level, so slog always builds the record.
-func (noopHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (noopHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
 
 // Handle drops the record: only slog's work before it is measured.
 func (noopHandler) Handle(context.Context, slog.Record) error { return nil }

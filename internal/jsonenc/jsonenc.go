@@ -171,42 +171,86 @@ func AppendHex(dst []byte, b []byte) []byte {
 // time.Time.AppendFormat, and this runs once per log line.
 func AppendTimeMillis(dst []byte, t time.Time) []byte {
 	ms := t.UnixMilli()
-	days := floorDiv(ms, 86_400_000)
-	msOfDay := ms - days*86_400_000
-	year, month, day := civilFromDays(days)
-	if year < 0 || year > 9999 {
+	sec := floorDiv(ms, 1000)
+	dst, ok := appendDateTime(dst, sec)
+	if !ok {
 		// RFC 3339 has four-digit years; fall back to the standard
 		// formatter, which still yields a valid JSON string.
 		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
 	}
-	secOfDay := msOfDay / 1000
-	var b [24]byte
+	frac := int(ms - sec*1000)
+	return append(dst, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10), 'Z')
+}
+
+// AppendTimeRFC3339Nano appends t quoted, exactly as
+// t.AppendFormat(dst, time.RFC3339Nano) would between quotes (the format
+// slog.JSONHandler uses for time attributes), in t's own zone, but without
+// the general formatter's cost.
+func AppendTimeRFC3339Nano(dst []byte, t time.Time) []byte {
+	dst = append(dst, '"')
+	_, offset := t.Zone()
+	n := len(dst)
+	dst, ok := appendDateTime(dst, t.Unix()+int64(offset))
+	if !ok || offset <= -100*3600 || offset >= 100*3600 {
+		// Years beyond four digits, or a zone offset of 100 hours or more
+		// (time.FixedZone allows it): leave these to the time package.
+		dst = t.AppendFormat(dst[:n], time.RFC3339Nano)
+		return append(dst, '"')
+	}
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		end := 10
+		for frac[end-1] == '0' {
+			end--
+		}
+		dst = append(dst, frac[:end]...)
+	}
+	if offset == 0 {
+		return append(dst, 'Z', '"')
+	}
+	// As the time package writes Z07:00: hours and minutes, seconds dropped.
+	zone := offset / 60
+	sign := byte('+')
+	if zone < 0 {
+		sign, zone = '-', -zone
+	}
+	var z [7]byte
+	z[0] = sign
+	put2(z[1:], zone/60)
+	z[3] = ':'
+	put2(z[4:], zone%60)
+	z[6] = '"'
+	return append(dst, z[:]...)
+}
+
+// appendDateTime appends "2006-01-02T15:04:05" for sec seconds since the
+// Unix epoch, and reports false (appending nothing) when the year is
+// outside the four digits RFC 3339 allows.
+func appendDateTime(dst []byte, sec int64) ([]byte, bool) {
+	days := floorDiv(sec, 86_400)
+	secOfDay := int(sec - days*86_400)
+	year, month, day := civilFromDays(days)
+	if year < 0 || year > 9999 {
+		return dst, false
+	}
+	var b [19]byte
 	put4(b[0:], int(year))
 	b[4] = '-'
 	put2(b[5:], month)
 	b[7] = '-'
 	put2(b[8:], day)
 	b[10] = 'T'
-	put2(b[11:], int(secOfDay/3600))
+	put2(b[11:], secOfDay/3600)
 	b[13] = ':'
-	put2(b[14:], int(secOfDay/60%60))
+	put2(b[14:], secOfDay/60%60)
 	b[16] = ':'
-	put2(b[17:], int(secOfDay%60))
-	b[19] = '.'
-	frac := int(msOfDay % 1000)
-	b[20] = byte('0' + frac/100)
-	b[21] = byte('0' + frac/10%10)
-	b[22] = byte('0' + frac%10)
-	b[23] = 'Z'
-	return append(dst, b[:]...)
-}
-
-// AppendTimeRFC3339Nano appends t as slog.JSONHandler writes time
-// attributes (RFC 3339 with nanoseconds, in t's own zone), quoted.
-func AppendTimeRFC3339Nano(dst []byte, t time.Time) []byte {
-	dst = append(dst, '"')
-	dst = t.AppendFormat(dst, time.RFC3339Nano)
-	return append(dst, '"')
+	put2(b[17:], secOfDay%60)
+	return append(dst, b[:]...), true
 }
 
 func floorDiv(a, b int64) int64 {
