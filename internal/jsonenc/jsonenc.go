@@ -10,6 +10,7 @@ package jsonenc
 import (
 	"math"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -166,21 +167,38 @@ func AppendHex(dst []byte, b []byte) []byte {
 }
 
 // AppendTimeMillis appends t in UTC as RFC 3339 with exactly three
-// fractional digits (2026-11-21T10:22:33.123Z), without quotes. It does the
-// calendar arithmetic itself: that is several times faster than
-// time.Time.AppendFormat, and this runs once per log line.
+// fractional digits (2026-11-21T10:22:33.123Z), without quotes.
+//
+// It runs once per log line, so the text up to the seconds is cached for
+// the current second: most lines of a second then cost a compare and a
+// copy, and the calendar arithmetic runs once a second.
 func AppendTimeMillis(dst []byte, t time.Time) []byte {
 	ms := t.UnixMilli()
 	sec := floorDiv(ms, 1000)
-	dst, ok := appendDateTime(dst, sec)
-	if !ok {
-		// RFC 3339 has four-digit years; fall back to the standard
-		// formatter, which still yields a valid JSON string.
-		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+	c := lastSecond.Load()
+	if c == nil || c.sec != sec {
+		c = &secondText{sec: sec}
+		if _, ok := appendDateTime(c.text[:0], sec); !ok {
+			// RFC 3339 has four-digit years; fall back to the standard
+			// formatter, which still yields a valid JSON string.
+			return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z07:00")
+		}
+		lastSecond.Store(c)
 	}
 	frac := int(ms - sec*1000)
+	dst = append(dst, c.text[:]...)
 	return append(dst, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10), 'Z')
 }
+
+// secondText is "2006-01-02T15:04:05" for one second since the epoch.
+type secondText struct {
+	sec  int64
+	text [19]byte
+}
+
+// lastSecond is the most recently formatted second. It is replaced, never
+// changed in place, so readers need no lock.
+var lastSecond atomic.Pointer[secondText]
 
 // AppendTimeRFC3339Nano appends t quoted, exactly as
 // t.AppendFormat(dst, time.RFC3339Nano) would between quotes (the format
@@ -197,13 +215,14 @@ func AppendTimeRFC3339Nano(dst []byte, t time.Time) []byte {
 		dst = t.AppendFormat(dst[:n], time.RFC3339Nano)
 		return append(dst, '"')
 	}
-	if ns := t.Nanosecond(); ns != 0 {
+	if ns := uint32(t.Nanosecond()); ns != 0 {
 		var frac [10]byte
 		frac[0] = '.'
-		for i := 9; i >= 1; i-- {
-			frac[i] = byte('0' + ns%10)
-			ns /= 10
-		}
+		frac[1] = byte('0' + ns/100_000_000)
+		put2(frac[2:], ns/1_000_000%100)
+		put2(frac[4:], ns/10_000%100)
+		put2(frac[6:], ns/100%100)
+		put2(frac[8:], ns%100)
 		end := 10
 		for frac[end-1] == '0' {
 			end--
@@ -221,9 +240,9 @@ func AppendTimeRFC3339Nano(dst []byte, t time.Time) []byte {
 	}
 	var z [7]byte
 	z[0] = sign
-	put2(z[1:], zone/60)
+	put2(z[1:], uint32(zone/60))
 	z[3] = ':'
-	put2(z[4:], zone%60)
+	put2(z[4:], uint32(zone%60))
 	z[6] = '"'
 	return append(dst, z[:]...)
 }
@@ -233,25 +252,41 @@ func AppendTimeRFC3339Nano(dst []byte, t time.Time) []byte {
 // outside the four digits RFC 3339 allows.
 func appendDateTime(dst []byte, sec int64) ([]byte, bool) {
 	days := floorDiv(sec, 86_400)
-	secOfDay := int(sec - days*86_400)
-	year, month, day := civilFromDays(days)
-	if year < 0 || year > 9999 {
+	// 0000-01-01 and 9999-12-31, in days since 1970-01-01.
+	if days < -719_528 || days > 2_932_896 {
 		return dst, false
 	}
+	secOfDay := uint32(sec - days*86_400)
+	year, month, day := civilFromDays(uint64(days + 719_528))
 	var b [19]byte
-	put4(b[0:], int(year))
+	put2(b[0:], year/100)
+	put2(b[2:], year%100)
 	b[4] = '-'
 	put2(b[5:], month)
 	b[7] = '-'
 	put2(b[8:], day)
 	b[10] = 'T'
-	put2(b[11:], secOfDay/3600)
+	h, m, s := secOfDay/3600, secOfDay/60%60, secOfDay%60
+	put2(b[11:], h)
 	b[13] = ':'
-	put2(b[14:], secOfDay/60%60)
+	put2(b[14:], m)
 	b[16] = ':'
-	put2(b[17:], secOfDay%60)
+	put2(b[17:], s)
 	return append(dst, b[:]...), true
 }
+
+// put2 writes v (< 100) as two digits.
+func put2(b []byte, v uint32) {
+	_ = b[1]
+	b[0] = twoDigits[2*v]
+	b[1] = twoDigits[2*v+1]
+}
+
+// twoDigits holds "00" to "99" back to back, so a two-digit number is a
+// copy instead of two divisions.
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 func floorDiv(a, b int64) int64 {
 	q := a / b
@@ -261,36 +296,27 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// civilFromDays converts days since 1970-01-01 to a proleptic Gregorian
-// date (Howard Hinnant's algorithm, exact for every int64 day count that
-// a time.Time can hold in milliseconds).
-func civilFromDays(z int64) (year int64, month, day int) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097                                  // [0, 146096]
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100) // [0, 365]
-	mp := (5*doy + 2) / 153                  // [0, 11]
-	d := doy - (153*mp+2)/5 + 1              // [1, 31]
-	m := mp + 3
-	if m > 12 {
-		m -= 12
+// civilFromDays converts days since 0000-01-01 (at most 9999-12-31) to a
+// proleptic Gregorian date, with Howard Hinnant's algorithm in unsigned
+// arithmetic, where division by a constant is a multiply and a shift.
+func civilFromDays(days uint64) (year, month, day uint32) {
+	// Count from March 1st of year -400, an era before: leap days then
+	// fall at the end of a counted year, and nothing is negative.
+	z := days + 146_097 - 60
+	era := z / 146_097
+	doe := z - era*146_097                                   // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36_524 - doe/146_096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)                 // [0, 365]
+	mp := (5*doy + 2) / 153                                  // [0, 11]
+	day = uint32(doy - (153*mp+2)/5 + 1)                     // [1, 31]
+	month = uint32(mp + 3)
+	if month > 12 {
+		month -= 12
 	}
-	if m <= 2 {
-		y++
+	year = uint32(yoe + era*400)
+	if month <= 2 {
+		year++ // January and February belong to the next calendar year
 	}
-	return y, int(m), int(d)
-}
-
-func put2(b []byte, v int) {
-	b[0] = byte('0' + v/10)
-	b[1] = byte('0' + v%10)
-}
-
-func put4(b []byte, v int) {
-	b[0] = byte('0' + v/1000)
-	b[1] = byte('0' + v/100%10)
-	b[2] = byte('0' + v/10%10)
-	b[3] = byte('0' + v%10)
+	year -= 400
+	return year, month, day
 }
