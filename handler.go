@@ -217,14 +217,7 @@ func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Leve
 	s.buf = append(s.buf, s.h.static...)
 
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		tid, sid, flags := sc.TraceID(), sc.SpanID(), sc.TraceFlags()
-		s.buf = append(s.buf, `,"trace_id":"`...)
-		s.buf = jsonenc.AppendHex(s.buf, tid[:])
-		s.buf = append(s.buf, `","span_id":"`...)
-		s.buf = jsonenc.AppendHex(s.buf, sid[:])
-		s.buf = append(s.buf, `","trace_flags":"`...)
-		s.buf = jsonenc.AppendHex(s.buf, []byte{byte(flags)})
-		s.buf = append(s.buf, '"')
+		s.buf = appendTraceFields(s.buf, &sc)
 	}
 	if id := tracectx.RequestID(ctx); id != "" {
 		s.buf = append(s.buf, `,"request_id":`...)

@@ -1,0 +1,51 @@
+//go:build !race
+
+// The race detector allocates on its own account, so these checks run only
+// without it (CI runs the suite both ways: `go test` for this file, and
+// `go test -race` for everything else).
+
+package logweave_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/tracectx"
+)
+
+// TestHandleDoesNotAllocate guards the hot path: a record with up to ten
+// typed attributes, trace ids and a request id, through a handler with
+// With attributes and groups, is written without a single allocation.
+// (Speed is measured by benchmarks in bench/; an allocation count is not
+// a timing and is exact, so it can be a test.)
+func TestHandleDoesNotAllocate(t *testing.T) {
+	ctx := tracectx.WithRequestID(tracectx.NewRoot(context.Background()), "req-1")
+	base := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "allocs", Version: "1"})
+	handlers := map[string]slog.Handler{
+		"plain":       base,
+		"with":        base.WithAttrs(benchAttrs),
+		"with groups": base.WithGroup("a").WithAttrs(benchAttrs[:3]).WithGroup("b"),
+	}
+	for name, h := range handlers {
+		for _, n := range []int{0, 1, 5, 10} {
+			r := slog.NewRecord(time.Now(), slog.LevelInfo, "request handled", 0)
+			r.AddAttrs(benchAttrs[:n]...)
+			r.AddAttrs() // keep the record as slog's front end would hand it over
+			got := testing.AllocsPerRun(100, func() {
+				if err := h.Handle(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if got != 0 {
+				t.Errorf("%s, %d attrs: %v allocations per record, want 0", name, n, got)
+			}
+		}
+	}
+	// The disabled path is cheaper still.
+	if got := testing.AllocsPerRun(100, func() { _ = base.Enabled(ctx, slog.LevelDebug) }); got != 0 {
+		t.Errorf("Enabled allocates %v", got)
+	}
+}
