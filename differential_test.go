@@ -170,7 +170,7 @@ func stripSourceLines(t testing.TB, out []byte) []byte {
 // what slog's line means.
 func FuzzSameMeaningAsSlogJSON(f *testing.F) {
 	f.Add("msg", "key", "value", int64(42), 3.5, true, 0, uint16(0))
-	f.Add("", "", "", int64(-1), -0.0, false, -8, uint16(0xffff))
+	f.Add("", "", "", int64(-1), math.Copysign(0, -1), false, -8, uint16(0xffff))
 	f.Add("\xff\xfe\"\\\n", "k\x00", "\u2028<>&", int64(math.MaxInt64), 1e-9, true, 12, uint16(0x5555))
 	f.Add("日本", "g", "😀\xc3", int64(math.MinInt64), 1e300, false, 3, uint16(0xaaaa))
 	f.Fuzz(func(t *testing.T, msg, key, sval string, ival int64, fval float64, bval bool, level int, shape uint16) {

@@ -170,8 +170,7 @@ func TestTraceFields(t *testing.T) {
 			}
 		}
 		// A nil context is allowed by slog and has no trace.
-		//lint:ignore SA1012 a nil context is what this checks
-		line = handle(t, nil, nil, record(0, "m")) //nolint:staticcheck
+		line = handle(t, nil, nil, record(0, "m"))
 		if _, ok := get(line, "trace_id"); ok {
 			t.Error("trace_id written for a nil context")
 		}
