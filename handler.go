@@ -216,6 +216,9 @@ func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Leve
 	s.buf = jsonenc.AppendString(s.buf, msg)
 	s.buf = append(s.buf, s.h.static...)
 
+	if !mayCarryIDs(ctx) {
+		return
+	}
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
 		s.buf = appendTraceFields(s.buf, &sc)
 	}
@@ -223,6 +226,13 @@ func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Leve
 		s.buf = append(s.buf, `,"request_id":`...)
 		s.buf = jsonenc.AppendString(s.buf, id)
 	}
+}
+
+// mayCarryIDs is false for the contexts that hold no values: nil, and
+// context.Background(), which slog's Logger methods without a Context pass.
+// Skipping the two lookups for them makes the most common call cheaper.
+func mayCarryIDs(ctx context.Context) bool {
+	return ctx != nil && ctx != context.Background()
 }
 
 // appendBuiltinsReplaced writes the same fields as appendBuiltins, each

@@ -69,10 +69,15 @@ func (s *state) appendFragment(f []byte) {
 	s.buf = append(s.buf, f...)
 }
 
+// appendKey writes the separator, the quoted key and the colon.
 func (s *state) appendKey(key string) {
-	s.sep()
-	s.buf = jsonenc.AppendString(s.buf, key)
-	s.buf = append(s.buf, ':')
+	if n := len(s.buf); n == 0 || s.buf[n-1] != '{' {
+		s.buf = append(s.buf, ',', '"')
+	} else {
+		s.buf = append(s.buf, '"')
+	}
+	s.buf = jsonenc.AppendEscaped(s.buf, key)
+	s.buf = append(s.buf, '"', ':')
 }
 
 func (s *state) openGroup(name string) {
@@ -87,6 +92,28 @@ func (s *state) openGroup(name string) {
 // as slog does), and writes it. It reports whether anything was written.
 func (s *state) appendAttr(a slog.Attr) bool {
 	kind := a.Value.Kind()
+	if s.h.replace == nil {
+		// The fast path: the typed kinds need no resolving, replacing or
+		// emptiness check, and are written here without further calls.
+		switch kind {
+		case slog.KindString:
+			s.appendKey(a.Key)
+			s.buf = jsonenc.AppendString(s.buf, a.Value.String())
+			return true
+		case slog.KindInt64:
+			s.appendKey(a.Key)
+			s.buf = strconv.AppendInt(s.buf, a.Value.Int64(), 10)
+			return true
+		case slog.KindUint64:
+			s.appendKey(a.Key)
+			s.buf = strconv.AppendUint(s.buf, a.Value.Uint64(), 10)
+			return true
+		case slog.KindBool:
+			s.appendKey(a.Key)
+			s.buf = strconv.AppendBool(s.buf, a.Value.Bool())
+			return true
+		}
+	}
 	if kind == slog.KindLogValuer {
 		// Resolve recovers a panicking LogValue into an error value that
 		// says so, and stops a LogValue that returns itself forever.

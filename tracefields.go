@@ -7,9 +7,9 @@ import (
 )
 
 // traceTemplate is the text of the trace fields with the ids left blank.
-// appendTraceFields appends it and fills in the hex digits at fixed
-// offsets, so the fields cost one copy: this runs for every line of a traced
-// request.
+// appendTraceFields appends it and writes the hex digits over the blanks
+// in place, so the fields cost one copy: this runs for every line of a
+// traced request.
 const traceTemplate = `,"trace_id":"________________________________","span_id":"________________","trace_flags":"__"`
 
 const (
@@ -18,18 +18,31 @@ const (
 	traceFlagsAt = spanIDAt + 16 + len(`","trace_flags":"`)
 )
 
-// putHex writes the lowercase hex digits of src (a multiple of four bytes
-// long) to dst. It works on four bytes at a time in a 64-bit word (SWAR),
-// which is several times faster than a table lookup per byte.
-func putHex(dst, src []byte) {
-	for i := 0; i+4 <= len(src); i += 4 {
-		binary.BigEndian.PutUint64(dst[2*i:], hexWord(binary.BigEndian.Uint32(src[i:])))
-	}
+const hexDigits = "0123456789abcdef"
+
+// appendTraceFields appends trace_id, span_id and trace_flags for sc,
+// which must be valid. The digits are written four bytes of id at a time
+// (hexWord), unrolled over fixed-size arrays so there are no bounds checks
+// or loops: about half the time of a table lookup per byte.
+func appendTraceFields(dst []byte, sc *trace.SpanContext) []byte {
+	n := len(dst)
+	dst = append(dst, traceTemplate...)
+	b := (*[len(traceTemplate)]byte)(dst[n:])
+	tid, sid, flags := sc.TraceID(), sc.SpanID(), sc.TraceFlags()
+	be := binary.BigEndian
+	be.PutUint64(b[traceIDAt:], hexWord(be.Uint32(tid[0:])))
+	be.PutUint64(b[traceIDAt+8:], hexWord(be.Uint32(tid[4:])))
+	be.PutUint64(b[traceIDAt+16:], hexWord(be.Uint32(tid[8:])))
+	be.PutUint64(b[traceIDAt+24:], hexWord(be.Uint32(tid[12:])))
+	be.PutUint64(b[spanIDAt:], hexWord(be.Uint32(sid[0:])))
+	be.PutUint64(b[spanIDAt+8:], hexWord(be.Uint32(sid[4:])))
+	b[traceFlagsAt], b[traceFlagsAt+1] = hexDigits[flags>>4], hexDigits[flags&0xf]
+	return dst
 }
 
-// hexWord returns the eight hex digits of x as the bytes of a big-endian
-// word: each nibble is spread into its own byte, then turned into '0'-'9'
-// or 'a'-'f' without a branch.
+// hexWord returns the eight lowercase hex digits of x as the bytes of a
+// big-endian word (SWAR): each nibble is spread into a byte of its own,
+// then turned into '0'-'9' or 'a'-'f' without a branch.
 func hexWord(x uint32) uint64 {
 	v := uint64(x)
 	v = (v | v<<16) & 0x0000ffff0000ffff
@@ -37,20 +50,4 @@ func hexWord(x uint32) uint64 {
 	v = (v | v<<4) & 0x0f0f0f0f0f0f0f0f
 	letters := (v + 0x0606060606060606) >> 4 & 0x0101010101010101 // 1 where the nibble is ≥ 10
 	return v + 0x3030303030303030 + letters*('a'-'0'-10)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendTraceFields appends trace_id, span_id and trace_flags for sc,
-// which must be valid: the template in one copy, then the digits written
-// over its blanks in place.
-func appendTraceFields(dst []byte, sc *trace.SpanContext) []byte {
-	n := len(dst)
-	dst = append(dst, traceTemplate...)
-	b := dst[n:]
-	tid, sid, flags := sc.TraceID(), sc.SpanID(), sc.TraceFlags()
-	putHex(b[traceIDAt:traceIDAt+32], tid[:])
-	putHex(b[spanIDAt:spanIDAt+16], sid[:])
-	b[traceFlagsAt], b[traceFlagsAt+1] = hexDigits[flags>>4], hexDigits[flags&0xf]
-	return dst
 }
