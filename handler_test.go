@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"net/netip"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -365,7 +366,28 @@ func TestWriteErrorsAreReturned(t *testing.T) {
 	}
 }
 
-// countingWriter checks that every Write is exactly one whole line.
+func TestClosedFile(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := logweave.New(f, nil)
+	logger.Info("before close")
+	f.Close()
+	err = logger.Handler().Handle(context.Background(), record(0, "after close"))
+	if !errors.Is(err, os.ErrClosed) || !strings.HasPrefix(err.Error(), "logweave: write: ") {
+		t.Fatalf("write to a closed file: %v, want a logweave error wrapping os.ErrClosed", err)
+	}
+	data, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := lines(t, data); len(ls) != 1 {
+		t.Fatalf("file holds %d lines, want the one written before Close", len(ls))
+	}
+}
+
+// lineWriter checks that every Write is exactly one whole line.
 type lineWriter struct {
 	mu    sync.Mutex
 	lines [][]byte

@@ -23,7 +23,7 @@ BenchmarkCore/scenario=TraceMsg/handler=noop     1000 200 ns/op   0 out-B/op  0 
 	got := out.String()
 	for _, want := range []string{
 		"| Msg | 310 (0) | 500 (0) | 200 (0) |", // the median resists the 900 outlier
-		"| Msg | 110 | 300 | 0.37 |",           // (310-200) / (500-200)
+		"| Msg | 110 | 300 | 0.37 |",            // (310-200) / (500-200)
 		"| TraceMsg | 150 | 300 | 0.50 |",
 		"| logweave | 40 |", // 350 - 310
 		"| TraceMsg | 350 (0) | 500 (2) |",

@@ -82,4 +82,5 @@ func charge() error { return errors.New("card declined: insufficient funds") }
 // brokenValue stands for a LogValuer with a bug.
 type brokenValue struct{}
 
+// LogValue fails the way a buggy one does.
 func (brokenValue) LogValue() slog.Value { panic("nil map in LogValue") }
