@@ -220,7 +220,7 @@ func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Leve
 		return
 	}
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		s.buf = appendTraceFields(s.buf, &sc)
+		s.appendTraceFields(&sc)
 	}
 	if id := tracectx.RequestID(ctx); id != "" {
 		s.buf = append(s.buf, `,"request_id":`...)

@@ -43,3 +43,18 @@ func BenchmarkHandleTraceMsg(b *testing.B) {
 func BenchmarkHandleTrace10(b *testing.B) {
 	benchHandle(b, tracectx.NewRoot(context.Background()), benchAttrs)
 }
+
+// BenchmarkHandleTraceAlternating logs for two requests in turn, so every
+// record misses the per-state cache of encoded trace fields: the cost of
+// trace ids when many requests interleave on one processor.
+func BenchmarkHandleTraceAlternating(b *testing.B) {
+	h := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "bench"})
+	ctxs := []context.Context{tracectx.NewRoot(context.Background()), tracectx.NewRoot(context.Background())}
+	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request handled", 0)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		_ = h.Handle(ctxs[i&1], r)
+		i++
+	}
+}

@@ -22,6 +22,9 @@ type state struct {
 	// builtin is set while the built-in fields are written: slog shows
 	// ReplaceAttr no groups for them, not even for the members of source.
 	builtin bool
+	// trace remembers the last trace fields this state encoded; see
+	// appendTraceFields.
+	trace traceCache
 }
 
 // maxPooledBuffer bounds the buffers kept for reuse, so one huge record

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/trace"
 )
@@ -113,17 +114,25 @@ func WithRemoteHex(ctx context.Context, traceID, spanID string, flags trace.Trac
 // so no other package can collide with it.
 type requestIDKey struct{}
 
+// requestIDsUsed turns true the first time WithRequestID runs. Until then
+// no context can hold a request id, and RequestID, which the log handler
+// calls for every traced line, answers without walking the context.
+var requestIDsUsed atomic.Bool
+
 // WithRequestID returns a copy of ctx that carries id as the request id.
 // logweave's handler writes it as request_id on every line logged with the
 // context. An empty id removes a request id set further up.
 func WithRequestID(ctx context.Context, id string) context.Context {
+	if !requestIDsUsed.Load() {
+		requestIDsUsed.Store(true)
+	}
 	return context.WithValue(orBackground(ctx), requestIDKey{}, id)
 }
 
 // RequestID returns the request id ctx carries, or "" when it has none.
 // A nil ctx has none.
 func RequestID(ctx context.Context) string {
-	if ctx == nil {
+	if ctx == nil || !requestIDsUsed.Load() {
 		return ""
 	}
 	id, _ := ctx.Value(requestIDKey{}).(string)
