@@ -40,6 +40,30 @@ func main() {
 	}
 }
 
+// median returns the median of v, or 0 for none.
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// pairedDiff returns the median of a[i]-b[i]: results are listed in the
+// order they were run, so the i-th of each comes from the same round.
+func pairedDiff(a, b []float64) float64 {
+	n := min(len(a), len(b))
+	d := make([]float64, n)
+	for i := range n {
+		d[i] = a[i] - b[i]
+	}
+	return median(d)
+}
+
 func report(w io.Writer, r io.Reader) error {
 	times := map[key][]float64{}
 	allocs := map[key]int{}
@@ -71,18 +95,9 @@ func report(w io.Writer, r io.Reader) error {
 	if len(times) == 0 {
 		return fmt.Errorf("no BenchmarkCore results in the input")
 	}
-	med := func(k key) float64 {
-		v := slices.Clone(times[k])
-		if len(v) == 0 {
-			return 0
-		}
-		slices.Sort(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
-		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
+	var med func(key) float64
 	cost := func(s, h string) float64 { return med(key{s, h}) - med(key{s, "noop"}) }
+	med = func(k key) float64 { return median(times[k]) }
 
 	fmt.Fprintf(w, "Median ns per record (allocs per record in brackets), %d runs each:\n\n", len(times[key{scenarios[0], handlers[0]}]))
 	fmt.Fprintf(w, "| scenario | %s |\n|---|%s\n", strings.Join(handlers, " | "), strings.Repeat("---:|", len(handlers)))
@@ -113,14 +128,16 @@ func report(w io.Writer, r io.Reader) error {
 		fmt.Fprintln(w)
 	}
 
-	fmt.Fprintf(w, "\nCost of writing trace ids (ns per record, the traced scenario minus the same without a span):\n\n")
+	fmt.Fprintf(w, "\nCost of writing trace ids: ns per record, the traced scenario minus the same without a span, "+
+		"as the median of the differences within each round of the suite (pairing runs that were close in time "+
+		"cancels most of a shared machine's drift):\n\n")
 	fmt.Fprintf(w, "| handler | TraceMsg − Msg | Trace − Attrs10LogAttrs |\n|---|---:|---:|\n")
 	for _, h := range handlers {
 		if h == "noop" {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f |\n", h, med(key{"TraceMsg", h})-med(key{"Msg", h}),
-			med(key{"Trace", h})-med(key{"Attrs10LogAttrs", h}))
+		fmt.Fprintf(w, "| %s | %.0f | %.0f |\n", h, pairedDiff(times[key{"TraceMsg", h}], times[key{"Msg", h}]),
+			pairedDiff(times[key{"Trace", h}], times[key{"Attrs10LogAttrs", h}]))
 	}
 	return nil
 }
