@@ -50,6 +50,12 @@ var scenarios = []scenario{
 	{name: "Trace", traced: true, attrs: true, log: func(l *slog.Logger) {
 		l.LogAttrs(traceCtx, slog.LevelInfo, msg, attrs10...)
 	}},
+	// Attrs10Ctx is Trace's baseline with a request context that carries
+	// no span: the two differ only in the trace ids, where Attrs10LogAttrs
+	// (context.Background) also spares a handler its context lookups.
+	{name: "Attrs10Ctx", attrs: true, log: func(l *slog.Logger) {
+		l.LogAttrs(plainCtx, slog.LevelInfo, msg, attrs10...)
+	}},
 }
 
 // newLogger builds the logger that scenario sc uses with handler hc.

@@ -129,6 +129,12 @@ const (
 	spanIDHex  = "00f067aa0ba902b7"
 )
 
+// plainCtx is a request context with a value but no span, as a service
+// without tracing would pass.
+var plainCtx = context.WithValue(context.Background(), plainCtxKey{}, "request-scoped")
+
+type plainCtxKey struct{}
+
 // traceCtx carries a valid, sampled span context, as a request handled
 // under OpenTelemetry would.
 var traceCtx = func() context.Context {

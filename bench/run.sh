@@ -35,7 +35,7 @@ done
 # smaller than the drift between rounds of the suite, so it is measured
 # again in short rounds of just the four scenarios involved.
 for i in $(seq "${TRACE_ROUNDS:-15}"); do
-	./bench.test -test.run '^$' -test.bench 'Core/scenario=(Msg|Attrs10LogAttrs|TraceMsg|Trace)$/handler=(logweave|slog-json-trace)$' \
+	./bench.test -test.run '^$' -test.bench 'Core/scenario=(Msg|Attrs10LogAttrs|Attrs10Ctx|TraceMsg|Trace)$/handler=(logweave|slog-json-trace)$' \
 		-test.benchmem -test.cpu 1 -test.count 1 -test.benchtime 100ms
 done > trace.txt
 rm -f bench.test

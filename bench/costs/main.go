@@ -131,12 +131,13 @@ func report(w io.Writer, r io.Reader) error {
 	fmt.Fprintf(w, "\nCost of writing trace ids: ns per record, the traced scenario minus the same without a span, "+
 		"as the median of the differences within each round of the suite (pairing runs that were close in time "+
 		"cancels most of a shared machine's drift):\n\n")
-	fmt.Fprintf(w, "| handler | TraceMsg − Msg | Trace − Attrs10LogAttrs |\n|---|---:|---:|\n")
+	fmt.Fprintf(w, "| handler | TraceMsg − Msg | Trace − Attrs10Ctx | Trace − Attrs10LogAttrs |\n|---|---:|---:|---:|\n")
 	for _, h := range handlers {
 		if h == "noop" {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f |\n", h, pairedDiff(times[key{"TraceMsg", h}], times[key{"Msg", h}]),
+		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f |\n", h, pairedDiff(times[key{"TraceMsg", h}], times[key{"Msg", h}]),
+			pairedDiff(times[key{"Trace", h}], times[key{"Attrs10Ctx", h}]),
 			pairedDiff(times[key{"Trace", h}], times[key{"Attrs10LogAttrs", h}]))
 	}
 	return nil
