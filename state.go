@@ -52,16 +52,9 @@ func (s *state) free() {
 	statePool.Put(s)
 }
 
-// sep writes the comma before a field, unless the field is the first in
-// its object. Fragments encoded apart (pre, static) start empty and so
-// start with a comma; appendFragment drops it where it is not wanted.
-func (s *state) sep() {
-	if n := len(s.buf); n == 0 || s.buf[n-1] != '{' {
-		s.buf = append(s.buf, ',')
-	}
-}
-
-// appendFragment appends pre-encoded fields, which begin with a comma.
+// appendFragment appends pre-encoded fields (pre, static). They were
+// encoded into an empty buffer, so appendKey started them with a comma;
+// it is dropped here when the fragment opens its object.
 func (s *state) appendFragment(f []byte) {
 	if len(f) == 0 {
 		return
