@@ -152,20 +152,6 @@ func AppendFloat(dst []byte, f float64) []byte {
 	return dst
 }
 
-// AppendHex appends b in lowercase hexadecimal.
-func AppendHex(dst []byte, b []byte) []byte {
-	n := len(dst)
-	// Extend once (the compiler does not allocate for this idiom), then
-	// fill by index: one capacity check instead of one per digit.
-	dst = append(dst, make([]byte, 2*len(b))...)
-	out := dst[n:]
-	for i, c := range b {
-		out[2*i] = hexDigits[c>>4]
-		out[2*i+1] = hexDigits[c&0xf]
-	}
-	return dst
-}
-
 // AppendTimeMillis appends t in UTC as RFC 3339 with exactly three
 // fractional digits (2026-11-21T10:22:33.123Z), without quotes.
 //

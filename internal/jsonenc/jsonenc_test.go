@@ -153,12 +153,6 @@ func FuzzAppendTimes(f *testing.F) {
 	})
 }
 
-func TestAppendHex(t *testing.T) {
-	if got := string(jsonenc.AppendHex([]byte("x"), []byte{0x00, 0x0f, 0xa0, 0xff})); got != "x000fa0ff" {
-		t.Fatalf("got %s", got)
-	}
-}
-
 func ExampleAppendString() {
 	line := []byte(`{"msg":`)
 	line = jsonenc.AppendString(line, "bad \xff byte, \"quote\" and\nnewline")
