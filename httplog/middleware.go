@@ -1,0 +1,451 @@
+// Package httplog logs net/http requests and carries their trace context.
+//
+// Middleware wraps a handler: it reads the trace context and request id
+// that arrive with a request (or starts a trace), puts them in the
+// request's context so that every line the handler logs with it carries
+// them, and writes one access line when the request ends, with the status
+// the client really got, the bytes, the duration and the client's address,
+// under OpenTelemetry's semantic-convention names.
+package httplog
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/logweave/logweave/clientip"
+	"github.com/logweave/logweave/tracectx"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Keys of the access line, from the OpenTelemetry semantic conventions.
+const (
+	MethodKey          = "http.request.method"
+	RouteKey           = "http.route"
+	PathKey            = "url.path"
+	QueryKey           = "url.query"
+	StatusKey          = "http.response.status_code"
+	RequestBodyKey     = "http.request.body.size"
+	ResponseBodyKey    = "http.response.body.size"
+	DurationKey        = "http.server.request.duration" // seconds, as the semantic conventions' metric
+	ClientAddressKey   = "client.address"
+	UserAgentKey       = "user_agent.original"
+	ProtocolVersionKey = "network.protocol.version"
+	ServerAddressKey   = "server.address"
+	ErrorTypeKey       = "error.type"
+	PanicKey           = "panic"
+	StackKey           = "stack"
+)
+
+// StatusClientClosedRequest is logged when the client went away before the
+// response was complete (nginx's 499): not a server error.
+const StatusClientClosedRequest = 499
+
+// AccessMessage is the message of the access line.
+const AccessMessage = "http request"
+
+// Middleware returns middleware that logs each request with logger and
+// carries its trace context; see the package documentation. A nil opts
+// is the zero Options.
+func Middleware(logger *slog.Logger, opts *Options) func(http.Handler) http.Handler {
+	c := newConfig(logger, opts)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c.serve(next, w, r)
+		})
+	}
+}
+
+// config is Options with the defaults applied, read by every request.
+type config struct {
+	logger          *slog.Logger
+	prop            propagation.TextMapPropagator
+	clientIP        clientip.Strategy
+	requestIDHeader string
+	traceparent     bool
+	level           func(int, time.Duration) slog.Level
+	slow            time.Duration
+	skip            func(*http.Request) bool
+	skipPaths       map[string]bool
+	skipPrefixes    []string
+	route           func(*http.Request) string
+	reqHeaders      []headerField
+	respHeaders     []headerField
+	sensitiveQuery  map[string]bool
+	rePanic         bool
+	maxStack        int
+}
+
+// headerField is a header to log and the key it is logged under.
+type headerField struct {
+	name, key string
+	masked    bool
+}
+
+func newConfig(logger *slog.Logger, o *Options) *config {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if o == nil {
+		o = &Options{}
+	}
+	c := &config{
+		logger:          logger,
+		prop:            o.Propagator,
+		clientIP:        o.ClientIP,
+		requestIDHeader: o.RequestIDHeader,
+		traceparent:     o.ResponseTraceparent,
+		level:           o.Level,
+		slow:            o.SlowThreshold,
+		skip:            o.Skip,
+		skipPrefixes:    o.SkipPrefixes,
+		route:           o.Route,
+		rePanic:         o.RePanic,
+		maxStack:        o.MaxStackBytes,
+	}
+	if c.prop == nil {
+		c.prop = tracectx.Default()
+	}
+	if c.clientIP == nil {
+		c.clientIP = clientip.RemoteAddr()
+	}
+	switch c.requestIDHeader {
+	case "":
+		c.requestIDHeader = "X-Request-Id"
+	case "-":
+		c.requestIDHeader = ""
+	default:
+		c.requestIDHeader = http.CanonicalHeaderKey(c.requestIDHeader)
+	}
+	if c.route == nil {
+		c.route = func(r *http.Request) string { return r.Pattern }
+	}
+	if c.maxStack <= 0 {
+		c.maxStack = 8 << 10
+	}
+	if len(o.SkipPaths) > 0 {
+		c.skipPaths = make(map[string]bool, len(o.SkipPaths))
+		for _, p := range o.SkipPaths {
+			c.skipPaths[p] = true
+		}
+	}
+	keys := o.SensitiveQueryKeys
+	if keys == nil {
+		keys = DefaultSensitiveQueryKeys
+	}
+	c.sensitiveQuery = make(map[string]bool, len(keys))
+	for _, k := range keys {
+		c.sensitiveQuery[strings.ToLower(k)] = true
+	}
+	c.reqHeaders = headerFields("http.request.header.", o.RequestHeaders)
+	c.respHeaders = headerFields("http.response.header.", o.ResponseHeaders)
+	return c
+}
+
+func headerFields(prefix string, names []string) []headerField {
+	fields := make([]headerField, 0, len(names))
+	for _, n := range names {
+		fields = append(fields, headerField{
+			name:   http.CanonicalHeaderKey(n),
+			key:    prefix + strings.ToLower(n),
+			masked: IsSensitiveHeader(n),
+		})
+	}
+	return fields
+}
+
+func (c *config) skipped(r *http.Request) bool {
+	if c.skipPaths[r.URL.Path] {
+		return true
+	}
+	for _, p := range c.skipPrefixes {
+		if strings.HasPrefix(r.URL.Path, p) {
+			return true
+		}
+	}
+	return c.skip != nil && c.skip(r)
+}
+
+// exchange is the per-request state, pooled: the wrapped writer and body.
+type exchange struct {
+	rw   responseWriter
+	body countingBody
+}
+
+var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
+
+func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ctx := c.extract(r.Context(), r.Header)
+	reqID := tracectx.RequestID(ctx)
+	if reqID == "" {
+		reqID = tracectx.NewSpanID().String()
+		ctx = tracectx.WithRequestID(ctx, reqID)
+	}
+	if c.requestIDHeader != "" {
+		w.Header()[c.requestIDHeader] = []string{reqID}
+	}
+	if c.traceparent {
+		tracectx.W3C{}.Inject(ctx, propagation.HeaderCarrier(w.Header()))
+	}
+
+	if c.skipped(r) {
+		next.ServeHTTP(w, r.WithContext(ctx))
+		return
+	}
+
+	ex := exchangePool.Get().(*exchange)
+	ex.rw.reset(w, r)
+	r = r.WithContext(ctx)
+	if r.Body != nil && r.Body != http.NoBody {
+		ex.body = countingBody{rc: r.Body}
+		r.Body = &ex.body
+	}
+	defer func() {
+		p := recover()
+		c.finish(r, ex, start, p)
+		ex.rw = responseWriter{}
+		ex.body = countingBody{}
+		exchangePool.Put(ex)
+		if p != nil && (c.rePanic || p == http.ErrAbortHandler) {
+			// ErrAbortHandler is how a handler asks net/http to drop the
+			// connection quietly; it must reach the server.
+			panic(p)
+		}
+	}()
+	next.ServeHTTP(&ex.rw, r)
+}
+
+// extract returns ctx with the request's trace context and request id.
+// A span already in ctx (from an OTel middleware that ran first) is kept.
+// A trace that arrived from the caller continues under a new span id of
+// this server's own (the caller's span is its parent), so this service's
+// lines and the calls it makes are told apart from the caller's; without
+// a valid incoming trace, a new one starts.
+func (c *config) extract(ctx context.Context, h http.Header) context.Context {
+	ctx, _ = tracectx.ExtractOrStart(ctx, c.prop, propagation.HeaderCarrier(h))
+	if trace.SpanContextFromContext(ctx).IsRemote() {
+		ctx = tracectx.NewChild(ctx)
+	}
+	return ctx
+}
+
+// finish writes the access line once the handler returned or panicked.
+func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
+	rw := &ex.rw
+	aborted := p == http.ErrAbortHandler
+	panicked := p != nil && !aborted
+	if panicked && rw.status == 0 && !rw.hijacked {
+		// Nothing was sent yet: the client gets a 500, not a dropped
+		// connection.
+		http.Error(rw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+	status := rw.status
+	switch {
+	case rw.hijacked && status == 0:
+		status = http.StatusSwitchingProtocols
+	case status == 0 && !panicked && !aborted:
+		status = http.StatusOK // the server sends 200 for a handler that wrote nothing
+	}
+	// The client went away before the response was complete: the request
+	// context was canceled while the handler ran (the server cancels it when
+	// the connection closes), or sending failed.
+	if aborted || (!rw.hijacked && (rw.writeErr != nil || r.Context().Err() == context.Canceled)) {
+		if !panicked {
+			status = StatusClientClosedRequest
+		}
+	}
+
+	duration := time.Since(start)
+	level := c.levelOf(status, duration, panicked)
+	ctx := r.Context()
+	if !c.logger.Enabled(ctx, level) {
+		return
+	}
+
+	var buf [32]slog.Attr
+	attrs := append(buf[:0],
+		slog.String(MethodKey, r.Method),
+	)
+	if route := c.route(r); route != "" {
+		attrs = append(attrs, slog.String(RouteKey, route))
+	}
+	attrs = append(attrs, slog.String(PathKey, r.URL.Path))
+	if q := r.URL.RawQuery; q != "" {
+		attrs = append(attrs, slog.String(QueryKey, maskQuery(q, c.sensitiveQuery)))
+	}
+	attrs = append(attrs,
+		slog.Int(StatusKey, status),
+		slog.Int64(RequestBodyKey, ex.body.n),
+		slog.Int64(ResponseBodyKey, rw.bytes),
+		slog.Float64(DurationKey, duration.Seconds()),
+	)
+	if ip := c.clientIP.ClientIP(r); ip.IsValid() {
+		attrs = append(attrs, slog.String(ClientAddressKey, ip.String()))
+	}
+	if ua := r.UserAgent(); ua != "" {
+		attrs = append(attrs, slog.String(UserAgentKey, ua))
+	}
+	attrs = append(attrs, slog.String(ProtocolVersionKey, protocolVersion(r)))
+	if host := hostOnly(r.Host); host != "" {
+		attrs = append(attrs, slog.String(ServerAddressKey, host))
+	}
+	attrs = appendHeaders(attrs, c.reqHeaders, r.Header)
+	attrs = appendHeaders(attrs, c.respHeaders, rw.Header())
+	switch {
+	case panicked:
+		attrs = append(attrs,
+			slog.String(ErrorTypeKey, "panic"),
+			slog.String(PanicKey, fmt.Sprint(p)),
+			slog.String(StackKey, boundedStack(c.maxStack)),
+		)
+	case status == StatusClientClosedRequest:
+		attrs = append(attrs, slog.String(ErrorTypeKey, "client_closed_request"))
+	case status >= 500:
+		attrs = append(attrs, slog.String(ErrorTypeKey, strconv.Itoa(status)))
+	}
+	c.logger.LogAttrs(ctx, level, AccessMessage, attrs...)
+}
+
+func (c *config) levelOf(status int, d time.Duration, panicked bool) slog.Level {
+	if c.level != nil {
+		return c.level(status, d)
+	}
+	level := slog.LevelInfo
+	switch {
+	case panicked || status >= 500:
+		level = slog.LevelError
+	case status >= 400:
+		level = slog.LevelWarn
+	}
+	if c.slow > 0 && d >= c.slow && level < slog.LevelWarn {
+		level = slog.LevelWarn
+	}
+	return level
+}
+
+func appendHeaders(attrs []slog.Attr, fields []headerField, h http.Header) []slog.Attr {
+	for _, f := range fields {
+		vals := h[f.name]
+		if len(vals) == 0 {
+			continue
+		}
+		v := vals[0]
+		if len(vals) > 1 {
+			v = strings.Join(vals, ", ")
+		}
+		if f.masked {
+			v = Mask
+		}
+		attrs = append(attrs, slog.String(f.key, v))
+	}
+	return attrs
+}
+
+// maskQuery replaces the values of sensitive parameters with Mask. It
+// works on the raw query so that the rest stays exactly as sent, and
+// returns q itself (no allocation) when nothing is sensitive.
+func maskQuery(q string, sensitive map[string]bool) string {
+	isSensitive := func(pair string) (string, bool) {
+		key, _, hasValue := strings.Cut(pair, "=")
+		if !hasValue {
+			return key, false
+		}
+		name := key
+		if strings.Contains(name, "%") || strings.Contains(name, "+") {
+			if unescaped, err := url.QueryUnescape(name); err == nil {
+				name = unescaped
+			}
+		}
+		return key, sensitive[strings.ToLower(name)]
+	}
+	found := false
+	for rest := q; rest != "" && !found; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		_, found = isSensitive(pair)
+	}
+	if !found {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + len(Mask))
+	for i, pair := range strings.Split(q, "&") {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		if key, ok := isSensitive(pair); ok {
+			b.WriteString(key)
+			b.WriteByte('=')
+			b.WriteString(Mask)
+		} else {
+			b.WriteString(pair)
+		}
+	}
+	return b.String()
+}
+
+func protocolVersion(r *http.Request) string {
+	switch {
+	case r.ProtoMajor == 1 && r.ProtoMinor == 1:
+		return "1.1"
+	case r.ProtoMajor == 2:
+		return "2"
+	case r.ProtoMajor == 3:
+		return "3"
+	case r.ProtoMajor == 1 && r.ProtoMinor == 0:
+		return "1.0"
+	}
+	return fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)
+}
+
+// hostOnly strips the port from a Host header value.
+func hostOnly(host string) string {
+	if strings.HasPrefix(host, "[") {
+		if i := strings.IndexByte(host, ']'); i > 0 {
+			return host[1:i]
+		}
+		return host
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && strings.Count(host, ":") == 1 {
+		return host[:i]
+	}
+	return host
+}
+
+// boundedStack returns the panicking goroutine's stack, cut to max bytes
+// at a line boundary, so a deep recursion does not flood the log.
+func boundedStack(max int) string {
+	s := debug.Stack()
+	if len(s) <= max {
+		return string(s)
+	}
+	cut := s[:max]
+	if i := strings.LastIndexByte(string(cut), '\n'); i > 0 {
+		cut = cut[:i+1]
+	}
+	return string(cut) + "...(stack truncated)\n"
+}
+
+// countingBody counts the request body bytes the handler read.
+type countingBody struct {
+	rc io.ReadCloser
+	n  int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.n += int64(n)
+	return n, err
+}
+
+func (b *countingBody) Close() error { return b.rc.Close() }

@@ -1,0 +1,574 @@
+package httplog_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/httplog"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// logSink collects JSON log lines written concurrently by a server.
+type logSink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *logSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+// lines decodes every line written so far.
+func (s *logSink) lines(t *testing.T) []map[string]any {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for _, l := range bytes.Split(bytes.TrimSpace(s.buf.Bytes()), []byte("\n")) {
+		if len(l) == 0 {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal(l, &m); err != nil {
+			t.Fatalf("invalid log line %q: %v", l, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// access returns the access lines (msg "http request").
+func (s *logSink) access(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, m := range s.lines(t) {
+		if m["msg"] == httplog.AccessMessage {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// waitAccess waits until n access lines were written: the line is written
+// after the response, so a client can see the response first.
+func (s *logSink) waitAccess(t *testing.T, n int) []map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a := s.access(t)
+		if len(a) >= n || time.Now().After(deadline) {
+			if len(a) != n {
+				t.Fatalf("want %d access lines, got %d: %v", n, len(a), a)
+			}
+			return a
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// server starts a real HTTP server on loopback with the middleware around h.
+func server(t *testing.T, h http.Handler, opts *httplog.Options) (*httptest.Server, *logSink) {
+	t.Helper()
+	return serverLogging(t, func(*slog.Logger) http.Handler { return h }, opts)
+}
+
+// serverLogging is server for handlers that log through the same logger.
+func serverLogging(t *testing.T, build func(*slog.Logger) http.Handler, opts *httplog.Options) (*httptest.Server, *logSink) {
+	t.Helper()
+	sink := &logSink{}
+	logger := logweave.New(sink, &logweave.Options{Service: "httplog-test", Level: slog.LevelDebug})
+	srv := httptest.NewServer(httplog.Middleware(logger, opts)(build(logger)))
+	t.Cleanup(srv.Close)
+	return srv, sink
+}
+
+func get(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+func newRequest(t *testing.T, method, url string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func num(v any) int { f, _ := v.(float64); return int(f) }
+
+func TestAccessLineAndContext(t *testing.T) {
+	srv, sink := serverLogging(t, func(logger *slog.Logger) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("POST /users/{id}", func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			logger.InfoContext(r.Context(), "inside", "len", len(body))
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, "created "+r.PathValue("id"))
+		})
+		return mux
+	}, nil)
+	req := newRequest(t, "POST", srv.URL+"/users/42?sort=asc&token=s3cret", strings.NewReader("hello body"))
+	req.Header.Set("User-Agent", "test-agent/1.0")
+	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	req.Header.Set("X-Request-ID", "req-abc")
+	resp, body := get(t, req)
+	if resp.StatusCode != 201 || body != "created 42" {
+		t.Fatalf("response %d %q", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("X-Request-ID"); got != "req-abc" {
+		t.Errorf("response X-Request-ID = %q, want the incoming one", got)
+	}
+	a := sink.waitAccess(t, 1)[0]
+	want := map[string]any{
+		"http.request.method": "POST", "http.route": "POST /users/{id}", "url.path": "/users/42",
+		"url.query": "sort=asc&token=" + httplog.Mask, "user_agent.original": "test-agent/1.0",
+		"client.address": "127.0.0.1", "network.protocol.version": "1.1", "server.address": "127.0.0.1",
+		"trace_id": "4bf92f3577b34da6a3ce929d0e0e4736", "request_id": "req-abc", "level": "INFO",
+	}
+	for k, v := range want {
+		if a[k] != v {
+			t.Errorf("%s = %v, want %v", k, a[k], v)
+		}
+	}
+	if num(a["http.response.status_code"]) != 201 || num(a["http.response.body.size"]) != len("created 42") ||
+		num(a["http.request.body.size"]) != len("hello body") {
+		t.Errorf("status/sizes wrong: %v", a)
+	}
+	if d, ok := a["http.server.request.duration"].(float64); !ok || d <= 0 || d > 5 {
+		t.Errorf("duration %v", a["http.server.request.duration"])
+	}
+	if a["span_id"] == "00f067aa0ba902b7" {
+		t.Errorf("the server's span id must not be the caller's (it is the parent)")
+	}
+	// The handler's own line carries the same trace and request id.
+	inside := 0
+	for _, l := range sink.lines(t) {
+		if l["msg"] == "inside" {
+			inside++
+		}
+		if l["msg"] == "inside" && (l["trace_id"] != a["trace_id"] || l["request_id"] != "req-abc") {
+			t.Errorf("handler line %v lacks the request's ids", l)
+		}
+	}
+	if inside != 1 {
+		t.Errorf("want the handler's line once, got %d", inside)
+	}
+}
+
+func TestTraceStartedWhenNoneOrInvalid(t *testing.T) {
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil)
+	for _, tp := range []string{"", "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+		"00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", strings.Repeat("0", 10000)} {
+		req := newRequest(t, "GET", srv.URL+"/x", nil)
+		if tp != "" {
+			req.Header.Set("traceparent", tp)
+		}
+		req.Header.Set("tracestate", "a=b")
+		resp, _ := get(t, req)
+		if resp.StatusCode != 200 {
+			t.Fatalf("traceparent %.30q: status %d", tp, resp.StatusCode)
+		}
+		if rid := resp.Header.Get("X-Request-ID"); len(rid) != 16 {
+			t.Errorf("generated request id %q", rid)
+		}
+	}
+	seen := map[any]bool{}
+	for _, a := range sink.waitAccess(t, 5) {
+		tid, _ := a["trace_id"].(string)
+		if len(tid) != 32 || tid == "4bf92f3577b34da6a3ce929d0e0e4736" || seen[tid] {
+			t.Errorf("want a fresh trace per request, got %v", tid)
+		}
+		seen[tid] = true
+	}
+}
+
+func TestExistingSpanKept(t *testing.T) {
+	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1, 2, 3}, SpanID: trace.SpanID{4, 5}, TraceFlags: 1})
+	sink := &logSink{}
+	logger := logweave.New(sink, nil)
+	var inner trace.SpanContext
+	h := httplog.Middleware(logger, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner = trace.SpanContextFromContext(r.Context())
+	}))
+	// What otelhttp does before us: a span in the request's context.
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(trace.ContextWithSpanContext(r.Context(), sc)))
+	})
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	outer.ServeHTTP(httptest.NewRecorder(), req)
+	if inner.TraceID() != sc.TraceID() || inner.SpanID() != sc.SpanID() {
+		t.Fatalf("the existing span was replaced: %v", inner)
+	}
+}
+
+func TestStatusAndBytes(t *testing.T) {
+	cases := []struct {
+		name       string
+		method     string
+		h          http.HandlerFunc
+		wantStatus int
+		wantBytes  int
+		wantLevel  string
+	}{
+		{"writes nothing", "GET", func(w http.ResponseWriter, r *http.Request) {}, 200, 0, "INFO"},
+		{"WriteHeader twice", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(404)
+			w.WriteHeader(500)
+			io.WriteString(w, "nf")
+		}, 404, 2, "WARN"},
+		{"early hints", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Link", "</style.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			w.Write([]byte("ok"))
+		}, 200, 2, "INFO"},
+		{"HEAD", "HEAD", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "5")
+			io.WriteString(w, "hello")
+		}, 200, 0, "INFO"},
+		{"server error", "GET", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "boom", 503)
+		}, 503, len("boom\n"), "ERROR"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv, sink := server(t, c.h, nil)
+			resp, _ := get(t, newRequest(t, c.method, srv.URL+"/", nil))
+			a := sink.waitAccess(t, 1)[0]
+			if resp.StatusCode != c.wantStatus || num(a["http.response.status_code"]) != c.wantStatus {
+				t.Errorf("client got %d, logged %v, want %d", resp.StatusCode, a["http.response.status_code"], c.wantStatus)
+			}
+			if num(a["http.response.body.size"]) != c.wantBytes || a["level"] != c.wantLevel {
+				t.Errorf("logged %v bytes at %v, want %d at %s", a["http.response.body.size"], a["level"], c.wantBytes, c.wantLevel)
+			}
+		})
+	}
+}
+
+func TestLargeFileThroughReadFrom(t *testing.T) {
+	dir := t.TempDir()
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB
+	path := filepath.Join(dir, "big.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer f.Close()
+		if _, ok := w.(io.ReaderFrom); !ok {
+			t.Error("the wrapped writer lost io.ReaderFrom")
+		}
+		io.Copy(w, f)
+	}), nil)
+	_, body := get(t, newRequest(t, "GET", srv.URL+"/big", nil))
+	if body != string(data) {
+		t.Fatalf("body differs (%d bytes)", len(body))
+	}
+	if a := sink.waitAccess(t, 1)[0]; num(a["http.response.body.size"]) != len(data) {
+		t.Fatalf("logged %v bytes, want %d", a["http.response.body.size"], len(data))
+	}
+}
+
+// readFromRecorder is a ResponseWriter that records whether ReadFrom was
+// used, standing for the server's sendfile path.
+type readFromRecorder struct {
+	*httptest.ResponseRecorder
+	readFrom bool
+}
+
+func (r *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
+	r.readFrom = true
+	return io.Copy(r.ResponseRecorder, src)
+}
+
+func TestReadFromDelegated(t *testing.T) {
+	rec := &readFromRecorder{ResponseRecorder: httptest.NewRecorder()}
+	h := httplog.Middleware(logweave.New(io.Discard, nil), nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A plain reader: strings.Reader's WriteTo would bypass ReadFrom.
+		io.Copy(w, struct{ io.Reader }{strings.NewReader("via sendfile")})
+	}))
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if !rec.readFrom || rec.Body.String() != "via sendfile" {
+		t.Fatalf("ReadFrom not delegated (%v), body %q", rec.readFrom, rec.Body.String())
+	}
+}
+
+func TestServerSentEventsFlushed(t *testing.T) {
+	next := make(chan struct{})
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i := range 3 {
+			io.WriteString(w, "data: event"+string(rune('0'+i))+"\n\n")
+			w.(http.Flusher).Flush()
+			select {
+			case <-next:
+			case <-time.After(5 * time.Second):
+				t.Error("client did not receive a flushed event")
+				return
+			}
+		}
+	}), nil)
+	resp, err := http.Get(srv.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	for i := range 3 {
+		line, err := rd.ReadString('\n')
+		if err != nil || line != "data: event"+string(rune('0'+i))+"\n" {
+			t.Fatalf("event %d: %q %v", i, line, err)
+		}
+		rd.ReadString('\n')
+		next <- struct{}{} // the handler goes on only once we saw the event: it was flushed
+	}
+	a := sink.waitAccess(t, 1)[0]
+	if num(a["http.response.status_code"]) != 200 || num(a["http.response.body.size"]) != 3*len("data: event0\n\n") {
+		t.Fatalf("access line %v", a)
+	}
+}
+
+func TestWebSocketUpgradeHijack(t *testing.T) {
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "websocket" {
+			http.Error(w, "want upgrade", 400)
+			return
+		}
+		conn, brw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		brw.Flush()
+		msg, _ := brw.ReadString('\n')
+		brw.WriteString("echo " + msg)
+		brw.Flush()
+	}), nil)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	rd := bufio.NewReader(conn)
+	status, _ := rd.ReadString('\n')
+	if !strings.HasPrefix(status, "HTTP/1.1 101") {
+		t.Fatalf("upgrade failed: %q", status)
+	}
+	for l, _ := rd.ReadString('\n'); l != "\r\n"; l, _ = rd.ReadString('\n') {
+	}
+	io.WriteString(conn, "ping\n")
+	if echo, _ := rd.ReadString('\n'); echo != "echo ping\n" {
+		t.Fatalf("echo %q", echo)
+	}
+	if a := sink.waitAccess(t, 1)[0]; num(a["http.response.status_code"]) != 101 {
+		t.Fatalf("logged status %v, want 101", a["http.response.status_code"])
+	}
+}
+
+func TestResponseControllerThroughUnwrap(t *testing.T) {
+	srv, _ := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		if err := rc.SetWriteDeadline(time.Now().Add(time.Minute)); err != nil {
+			t.Errorf("SetWriteDeadline: %v", err)
+		}
+		if err := rc.EnableFullDuplex(); err != nil {
+			t.Errorf("EnableFullDuplex: %v", err)
+		}
+		if err := rc.Flush(); err != nil {
+			t.Errorf("Flush: %v", err)
+		}
+	}), nil)
+	get(t, newRequest(t, "GET", srv.URL+"/", nil))
+}
+
+func TestPushDelegatedOrNotSupported(t *testing.T) {
+	h := httplog.Middleware(logweave.New(io.Discard, nil), nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := w.(http.Pusher)
+		if !ok {
+			t.Error("the wrapped writer is not a Pusher")
+			return
+		}
+		if err := p.Push("/style.css", nil); !errors.Is(err, http.ErrNotSupported) {
+			t.Errorf("Push on a writer without push: %v, want ErrNotSupported", err)
+		}
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+}
+
+func TestPanics(t *testing.T) {
+	t.Run("before the header", func(t *testing.T) {
+		srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var m map[string]int
+			m["boom"]++ // a nil map write panics
+		}), nil)
+		resp, _ := get(t, newRequest(t, "GET", srv.URL+"/p", nil))
+		if resp.StatusCode != 500 {
+			t.Fatalf("client got %d, want 500", resp.StatusCode)
+		}
+		a := sink.waitAccess(t, 1)[0]
+		stack, _ := a["stack"].(string)
+		if num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" || a["error.type"] != "panic" ||
+			!strings.Contains(a["panic"].(string), "nil map") || !strings.Contains(stack, "TestPanics") || len(stack) > 8<<10+64 {
+			t.Fatalf("access line %v", a)
+		}
+	})
+	t.Run("after the header", func(t *testing.T) {
+		srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(202)
+			w.(http.Flusher).Flush()
+			panic("late")
+		}), nil)
+		resp, _ := get(t, newRequest(t, "GET", srv.URL+"/p", nil))
+		if a := sink.waitAccess(t, 1)[0]; resp.StatusCode != 202 || num(a["http.response.status_code"]) != 202 || a["level"] != "ERROR" {
+			t.Fatalf("client %d, access line %v", resp.StatusCode, a)
+		}
+	})
+	t.Run("ErrAbortHandler", func(t *testing.T) {
+		srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			panic(http.ErrAbortHandler)
+		}), nil)
+		if _, err := http.Get(srv.URL + "/abort"); err == nil {
+			t.Fatal("the connection should have been dropped")
+		}
+		a := sink.waitAccess(t, 1)[0]
+		if num(a["http.response.status_code"]) != httplog.StatusClientClosedRequest || a["stack"] != nil {
+			t.Fatalf("access line %v", a)
+		}
+	})
+	t.Run("RePanic", func(t *testing.T) {
+		var recovered any
+		sink := &logSink{}
+		h := httplog.Middleware(logweave.New(sink, nil), &httplog.Options{RePanic: true})(
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("again") }))
+		outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() { recovered = recover() }()
+			h.ServeHTTP(w, r)
+		})
+		rec := httptest.NewRecorder()
+		outer.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		if recovered != "again" || rec.Code != 500 || len(sink.access(t)) != 1 {
+			t.Fatalf("recovered %v, code %d, lines %d", recovered, rec.Code, len(sink.access(t)))
+		}
+	})
+}
+
+func TestClientAbortIs499(t *testing.T) {
+	started := make(chan struct{})
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-r.Context().Done()
+	}), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	req := newRequest(t, "GET", srv.URL+"/slow", nil).WithContext(ctx)
+	go func() { <-started; cancel() }()
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("want the canceled request to fail")
+	}
+	a := sink.waitAccess(t, 1)[0]
+	if num(a["http.response.status_code"]) != 499 || a["level"] != "WARN" || a["error.type"] != "client_closed_request" {
+		t.Fatalf("access line %v", a)
+	}
+}
+
+func TestSpoofedForwardingHeadersIgnoredByDefault(t *testing.T) {
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil)
+	req := newRequest(t, "GET", srv.URL+"/", nil)
+	req.Header.Set("X-Forwarded-For", "6.6.6.6")
+	req.Header.Set("X-Real-IP", "6.6.6.6")
+	req.Header.Set("Forwarded", "for=6.6.6.6")
+	get(t, req)
+	if a := sink.waitAccess(t, 1)[0]; a["client.address"] != "127.0.0.1" {
+		t.Fatalf("client.address %v, want the socket peer", a["client.address"])
+	}
+}
+
+func TestHeadersLoggedOnlyFromAllowlistAndMasked(t *testing.T) {
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Set-Cookie", "session=abc")
+		w.Header().Set("Content-Type", "text/plain")
+	}), &httplog.Options{
+		RequestHeaders:  []string{"Authorization", "Accept", "cookie"},
+		ResponseHeaders: []string{"Set-Cookie", "Content-Type"},
+	})
+	req := newRequest(t, "GET", srv.URL+"/", nil)
+	req.Header.Set("Authorization", "Bearer secret-token")
+	req.Header.Set("Cookie", "session=abc")
+	req.Header.Set("Accept", "text/plain")
+	req.Header.Set("X-Other", "not logged")
+	get(t, req)
+	a := sink.waitAccess(t, 1)[0]
+	want := map[string]any{
+		"http.request.header.authorization": httplog.Mask, "http.request.header.cookie": httplog.Mask,
+		"http.request.header.accept": "text/plain", "http.response.header.set-cookie": httplog.Mask,
+		"http.response.header.content-type": "text/plain",
+	}
+	for k, v := range want {
+		if a[k] != v {
+			t.Errorf("%s = %v, want %v", k, a[k], v)
+		}
+	}
+	line, _ := json.Marshal(a)
+	if strings.Contains(string(line), "secret-token") || strings.Contains(string(line), "not logged") ||
+		strings.Contains(string(line), "session=abc") {
+		t.Fatalf("leaked: %s", line)
+	}
+}
+
+func TestSkipAndLevels(t *testing.T) {
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(30 * time.Millisecond)
+		}
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+		}
+	}), &httplog.Options{SkipPaths: []string{"/healthz"}, SkipPrefixes: []string{"/metrics/"}, SlowThreshold: 20 * time.Millisecond})
+	for _, p := range []string{"/healthz", "/metrics/x", "/slow", "/missing", "/ok"} {
+		resp, _ := get(t, newRequest(t, "GET", srv.URL+p, nil))
+		if resp.Header.Get("X-Request-ID") == "" {
+			t.Errorf("%s: skipped requests still get a request id", p)
+		}
+	}
+	got := map[string]any{}
+	for _, a := range sink.waitAccess(t, 3) {
+		got[a["url.path"].(string)] = a["level"]
+	}
+	if got["/slow"] != "WARN" || got["/missing"] != "WARN" || got["/ok"] != "INFO" || len(got) != 3 {
+		t.Fatalf("levels %v", got)
+	}
+}

@@ -1,0 +1,103 @@
+package httplog
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/logweave/logweave/clientip"
+	"go.opentelemetry.io/otel/propagation"
+)
+
+// Options configure Middleware. The zero value (or nil) logs every
+// request with the defaults each field names.
+type Options struct {
+	// Propagator reads the trace context and request id that arrive with
+	// a request. Default: W3C traceparent/tracestate, then B3, and
+	// X-Request-ID (tracectx.Default). When nothing valid
+	// arrives, a new trace is started, so every request has a trace id.
+	// When the context already holds a span (an OpenTelemetry middleware
+	// such as otelhttp ran first), that span is kept.
+	Propagator propagation.TextMapPropagator
+
+	// ClientIP finds the client's address for client.address. Default:
+	// the socket peer, which is right when no proxy is in front. Behind
+	// proxies or a CDN, pick a strategy from package clientip.
+	ClientIP clientip.Strategy
+
+	// RequestIDHeader is the response header that carries the request id
+	// back to the client. Default "X-Request-ID"; "-" writes none.
+	RequestIDHeader string
+
+	// ResponseTraceparent also writes a W3C traceparent response header,
+	// so a client can quote the trace in a bug report.
+	ResponseTraceparent bool
+
+	// Level chooses the access line's level. Default: ERROR for 5xx and
+	// panics, WARN for 4xx (499 included: the client went away), INFO
+	// otherwise, and at least WARN when the request took SlowThreshold or
+	// longer.
+	Level func(status int, duration time.Duration) slog.Level
+
+	// SlowThreshold raises the level of slow requests (see Level); 0
+	// turns it off.
+	SlowThreshold time.Duration
+
+	// Skip reports whether a request gets no access line (health checks,
+	// metrics scrapes). Its trace context is still read and passed on.
+	// SkipPaths and SkipPrefixes are shorthands for the common cases.
+	Skip         func(r *http.Request) bool
+	SkipPaths    []string
+	SkipPrefixes []string
+
+	// Route returns the route template of a request ("/users/{id}") for
+	// http.route, after the handler ran. Default: r.Pattern, which
+	// net/http's ServeMux sets (Go 1.22 patterns). Routers that keep the
+	// route elsewhere (chi) plug in here.
+	Route func(r *http.Request) string
+
+	// RequestHeaders and ResponseHeaders list the headers written to the
+	// access line (as http.request.header.<name>). Only these are
+	// logged; credentials among them (Authorization, Cookie, X-Api-Key,
+	// ...; see IsSensitiveHeader) are always masked.
+	RequestHeaders  []string
+	ResponseHeaders []string
+
+	// SensitiveQueryKeys are query parameters whose values are masked in
+	// url.query. Default: DefaultSensitiveQueryKeys.
+	SensitiveQueryKeys []string
+
+	// RePanic makes a recovered panic propagate again after it is logged
+	// (and a 500 written), for an outer recoverer. By default the
+	// middleware recovers, writes 500 if nothing was sent yet, and the
+	// server goes on.
+	RePanic bool
+
+	// MaxStackBytes bounds the stack written for a panic. Default 8 KiB.
+	MaxStackBytes int
+}
+
+// DefaultSensitiveQueryKeys are the query parameters whose values are
+// masked by default: credentials that clients put in URLs.
+var DefaultSensitiveQueryKeys = []string{
+	"token", "access_token", "refresh_token", "id_token", "code", "password", "passwd", "pwd",
+	"secret", "client_secret", "api_key", "apikey", "key", "signature", "sig", "auth", "session", "jwt",
+}
+
+// sensitiveHeaders are masked even when listed in RequestHeaders or
+// ResponseHeaders: logging them would leak credentials.
+var sensitiveHeaders = map[string]bool{
+	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
+	"x-api-key": true, "api-key": true, "x-auth-token": true, "x-csrf-token": true, "x-xsrf-token": true,
+	"x-amz-security-token": true, "x-goog-api-key": true,
+}
+
+// IsSensitiveHeader reports whether the header name (in any case) is one
+// whose value the middleware never logs in the clear.
+func IsSensitiveHeader(name string) bool {
+	return sensitiveHeaders[strings.ToLower(name)]
+}
+
+// Mask is what stands in the log for a value that must not appear.
+const Mask = "[REDACTED]"
