@@ -1,12 +1,22 @@
-// Package tracectx puts trace ids and a request id into a context.Context,
-// for code that has no OpenTelemetry SDK.
+// Package tracectx carries trace context in a context.Context and across
+// process boundaries.
 //
-// The ids are OpenTelemetry's own types and live where OpenTelemetry puts
-// them (trace.ContextWithRemoteSpanContext), so logweave's handler, an OTel
-// SDK started later, and any other OTel-aware library all see the same
-// trace. Generated ids are W3C Trace Context valid: lowercase hex when
+// In a context: NewRoot, NewChild, WithRemote and WithRequestID put trace
+// ids and a request id into a context for code that has no OpenTelemetry
+// SDK. The ids are OpenTelemetry's own types and live where OpenTelemetry
+// puts them (trace.ContextWithRemoteSpanContext), so logweave's handler,
+// an OTel SDK started later, and any other OTel-aware library all see the
+// same trace. Generated ids are W3C Trace Context valid: lowercase hex when
 // printed, never all zeros, and trace ids are random (the W3C Level 2
 // "random" flag is set on them).
+//
+// Across boundaries: W3C (traceparent, tracestate), B3 and
+// RequestIDPropagator implement OpenTelemetry's
+// propagation.TextMapPropagator, so they work with or without an SDK;
+// Composite tries them in order, Default is the combination logweave uses,
+// and ExtractOrStart is what a server does with an incoming request. Input
+// from untrusted clients is bounded and validated: a malformed header is
+// ignored (a new trace starts), never an error for the request.
 package tracectx
 
 import (

@@ -1,0 +1,169 @@
+package tracectx
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// W3C propagates trace context in the W3C Trace Context Level 2 headers
+// traceparent and tracestate (https://www.w3.org/TR/trace-context-2/).
+// Its zero value is ready to use, and it can be given to an OpenTelemetry
+// SDK (otel.SetTextMapPropagator) in place of propagation.TraceContext.
+//
+// Extract follows the specification's processing model:
+//
+//   - traceparent is "version-traceid-parentid-flags" in lowercase hex.
+//     Version ff is invalid. Version 00 must be exactly 55 characters. A
+//     higher version is parsed as the specification asks of a receiver that
+//     does not know it: at least 55 characters, the four fields of version
+//     00 in the same places, and, when longer, a "-" right after the flags;
+//     what follows is ignored.
+//   - A trace id or parent id of all zeros is invalid.
+//   - Of the flags, sampled (0x01) and random (0x02) are kept. The other
+//     bits are reserved, and the specification has a sender set them to
+//     zero; they are accepted and cleared, so that a trace is not broken
+//     over a bit this version does not define (OpenTelemetry's
+//     TraceContext instead rejects a version-00 header with them set).
+//   - Spaces and tabs around the whole value are ignored, as HTTP ignores
+//     them; anywhere else they make the value invalid.
+//   - More than one traceparent value makes it invalid: a receiver cannot
+//     tell which one the caller meant.
+//   - A value longer than MaxTraceparentLen bytes is invalid without being
+//     read further.
+//
+// tracestate is read only when traceparent is valid, by these rules:
+//
+//   - Several tracestate header lines form one list, as if joined with
+//     commas. Spaces and tabs around members are ignored, and empty
+//     members are skipped.
+//   - Each member is key=value with the specification's grammar: a simple
+//     key ([a-z][a-z0-9_*/-]{0,255}) or a multi-tenant key tenant@system
+//     (tenant up to 241 characters, may start with a digit; system up to
+//     14, starting with a letter), and a value of 1 to 256 printable ASCII
+//     characters other than ',' and '=', not ending in a space.
+//   - At most MaxTraceStateMembers (32) members, and no key twice.
+//   - Only the first MaxTraceStateLen bytes and the first 64 header lines
+//     are read; members that do not fit whole are dropped from the end, as
+//     the specification's truncation rule drops them.
+//
+// A tracestate that breaks a rule is dropped as a whole, and the trace
+// continues without it. The specification allows dropping either the
+// whole header or only the bad members; dropping the whole header is what
+// OpenTelemetry does, so a service behaves the same with or without an
+// SDK, and it never passes on a list a stricter vendor would reject. A
+// duplicated key gets the same treatment, since guessing which value is
+// meant could hand a vendor a value that is not its own.
+//
+// When traceparent is invalid, Extract returns ctx unchanged. Otherwise it
+// returns a copy of ctx carrying the remote span context, as
+// trace.ContextWithRemoteSpanContext does, which replaces any span ctx
+// already had (use ExtractOrStart in a server to keep one).
+//
+// Inject writes traceparent, always as version 00 with only the defined
+// flags, and tracestate when the span context in ctx has one, provided
+// that span context is valid. A tracestate longer than MaxTraceStateLen,
+// which only code can build, is shortened by the specification's rule:
+// members over 128 characters are dropped first, then members from the
+// end.
+type W3C struct{}
+
+// Interface check: W3C must plug into OpenTelemetry.
+var _ propagation.TextMapPropagator = W3C{}
+
+// MaxTraceparentLen bounds the traceparent value Extract reads, in bytes,
+// spaces around it included. Version 00 needs 55; the margin is for the
+// extra fields a future version may add. A longer value is invalid.
+const MaxTraceparentLen = 512
+
+// traceparentLen is the length of a version-00 traceparent.
+const traceparentLen = 55
+
+// definedFlags are the trace flags W3C Trace Context Level 2 defines.
+const definedFlags = trace.FlagsSampled | trace.FlagsRandom
+
+// Fields returns the headers Inject writes: traceparent and tracestate.
+func (W3C) Fields() []string {
+	return []string{traceparentHeader, tracestateHeader}
+}
+
+// Extract returns a copy of ctx carrying the trace context in carrier, or
+// ctx itself when carrier holds no valid traceparent.
+func (W3C) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
+	if carrier == nil {
+		return ctx
+	}
+	tp, ok := carrierValue(carrier, traceparentHeader, knownCanonical[traceparentHeader])
+	if !ok {
+		return ctx
+	}
+	cfg, ok := parseTraceparent(tp)
+	if !ok {
+		return ctx
+	}
+	var one [1]string
+	lines := carrierValues(carrier, tracestateHeader, knownCanonical[tracestateHeader], &one)
+	if ts, ok := parseTraceState(lines); ok {
+		cfg.TraceState = ts
+	}
+	cfg.Remote = true
+	return trace.ContextWithRemoteSpanContext(orBackground(ctx), trace.NewSpanContext(cfg))
+}
+
+// Inject writes the span context in ctx to carrier as traceparent and,
+// when it has one, tracestate. It writes nothing when that span context is
+// not valid.
+func (W3C) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
+	sc := trace.SpanContextFromContext(ctx)
+	if !sc.IsValid() || carrier == nil {
+		return
+	}
+	if ts := formatTraceState(sc.TraceState()); ts != "" {
+		carrierSet(carrier, tracestateHeader, knownCanonical[tracestateHeader], ts)
+	}
+	var buf [traceparentLen]byte
+	carrierSet(carrier, traceparentHeader, knownCanonical[traceparentHeader],
+		string(appendTraceparent(buf[:0], sc.TraceID(), sc.SpanID(), sc.TraceFlags())))
+}
+
+// appendTraceparent appends the version-00 traceparent for the ids and
+// flags, keeping only the flags version 00 defines: the specification has
+// a sender set the others to zero.
+func appendTraceparent(dst []byte, tid trace.TraceID, sid trace.SpanID, flags trace.TraceFlags) []byte {
+	dst = append(dst, "00-"...)
+	dst = appendHex(dst, tid[:])
+	dst = append(dst, '-')
+	dst = appendHex(dst, sid[:])
+	dst = append(dst, '-')
+	return appendHex(dst, []byte{byte(flags & definedFlags)})
+}
+
+// parseTraceparent parses a traceparent value by the rules on W3C.
+func parseTraceparent(s string) (cfg trace.SpanContextConfig, ok bool) {
+	if len(s) > MaxTraceparentLen {
+		return cfg, false
+	}
+	s = trimOWS(s)
+	if len(s) < traceparentLen {
+		return cfg, false
+	}
+	var version, flags [1]byte
+	if !decodeHex(version[:], s[0:2]) || version[0] == 0xff {
+		return cfg, false
+	}
+	if version[0] == 0 && len(s) != traceparentLen {
+		return cfg, false
+	}
+	if s[2] != '-' || s[35] != '-' || s[52] != '-' || (len(s) > traceparentLen && s[traceparentLen] != '-') {
+		return cfg, false
+	}
+	if !decodeHex(cfg.TraceID[:], s[3:35]) || !decodeHex(cfg.SpanID[:], s[36:52]) || !decodeHex(flags[:], s[53:55]) {
+		return cfg, false
+	}
+	if !cfg.TraceID.IsValid() || !cfg.SpanID.IsValid() {
+		return cfg, false
+	}
+	cfg.TraceFlags = trace.TraceFlags(flags[0]) & definedFlags
+	return cfg, true
+}
