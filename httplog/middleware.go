@@ -186,12 +186,13 @@ var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ctx := c.extract(r.Context(), r.Header)
-	reqID := tracectx.RequestID(ctx)
-	if reqID == "" {
-		reqID = tracectx.NewSpanID().String()
-		ctx = tracectx.WithRequestID(ctx, reqID)
-	}
 	if c.requestIDHeader != "" {
+		// Without a request id from the client, the trace id serves as
+		// one: the client quotes it, and every line carries it as trace_id.
+		reqID := tracectx.RequestID(ctx)
+		if reqID == "" {
+			reqID = trace.SpanContextFromContext(ctx).TraceID().String()
+		}
 		w.Header()[c.requestIDHeader] = []string{reqID}
 	}
 	if c.traceparent {
@@ -226,16 +227,16 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 }
 
 // extract returns ctx with the request's trace context and request id.
-// A span already in ctx (from an OTel middleware that ran first) is kept.
-// A trace that arrived from the caller continues under a new span id of
-// this server's own (the caller's span is its parent), so this service's
-// lines and the calls it makes are told apart from the caller's; without
-// a valid incoming trace, a new one starts.
+// A span already in ctx (from an OTel middleware that ran first) is kept;
+// without one and without a valid incoming trace, a new trace starts.
+//
+// A trace that arrived from the caller stays as it came: the lines carry
+// the caller's span id. Without an SDK this server records no span of its
+// own, so a span id made up here would point at nothing in the tracing
+// back end, while the caller's span is there; calls this server makes
+// (Transport) become children of it.
 func (c *config) extract(ctx context.Context, h http.Header) context.Context {
 	ctx, _ = tracectx.ExtractOrStart(ctx, c.prop, propagation.HeaderCarrier(h))
-	if trace.SpanContextFromContext(ctx).IsRemote() {
-		ctx = tracectx.NewChild(ctx)
-	}
 	return ctx
 }
 

@@ -165,8 +165,8 @@ func TestAccessLineAndContext(t *testing.T) {
 	if d, ok := a["http.server.request.duration"].(float64); !ok || d <= 0 || d > 5 {
 		t.Errorf("duration %v", a["http.server.request.duration"])
 	}
-	if a["span_id"] == "00f067aa0ba902b7" {
-		t.Errorf("the server's span id must not be the caller's (it is the parent)")
+	if a["span_id"] != "00f067aa0ba902b7" {
+		t.Errorf("span_id %v: the lines carry the caller's span", a["span_id"])
 	}
 	// The handler's own line carries the same trace and request id.
 	inside := 0
@@ -196,12 +196,15 @@ func TestTraceStartedWhenNoneOrInvalid(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("traceparent %.30q: status %d", tp, resp.StatusCode)
 		}
-		if rid := resp.Header.Get("X-Request-ID"); len(rid) != 16 {
-			t.Errorf("generated request id %q", rid)
+		if rid := resp.Header.Get("X-Request-ID"); len(rid) != 32 {
+			t.Errorf("request id %q: want the new trace id", rid)
 		}
 	}
 	seen := map[any]bool{}
 	for _, a := range sink.waitAccess(t, 5) {
+		if a["request_id"] != nil {
+			t.Errorf("request_id %v logged though none arrived", a["request_id"])
+		}
 		tid, _ := a["trace_id"].(string)
 		if len(tid) != 32 || tid == "4bf92f3577b34da6a3ce929d0e0e4736" || seen[tid] {
 			t.Errorf("want a fresh trace per request, got %v", tid)

@@ -27,7 +27,8 @@ type Options struct {
 	ClientIP clientip.Strategy
 
 	// RequestIDHeader is the response header that carries the request id
-	// back to the client. Default "X-Request-ID"; "-" writes none.
+	// back to the client: the one the client sent, or else the trace id.
+	// Default "X-Request-ID"; "-" writes none.
 	RequestIDHeader string
 
 	// ResponseTraceparent also writes a W3C traceparent response header,
