@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/logweave/logweave/clientip"
@@ -44,6 +45,10 @@ const (
 	ErrorTypeKey       = "error.type"
 	PanicKey           = "panic"
 	StackKey           = "stack"
+	// RequestBodyContentKey and ResponseBodyContentKey hold captured
+	// bodies (see Options.MaxBodyBytes).
+	RequestBodyContentKey  = "http.request.body"
+	ResponseBodyContentKey = "http.response.body"
 )
 
 // StatusClientClosedRequest is logged when the client went away before the
@@ -83,7 +88,19 @@ type config struct {
 	sensitiveQuery  map[string]bool
 	rePanic         bool
 	maxStack        int
+	skipRoutes      map[string]bool
+	sample          map[string]*sampler
+	bodyTypes       []string
+	maxBody         int
 }
+
+// sampler keeps one request in every n.
+type sampler struct {
+	n     uint64
+	count atomic.Uint64
+}
+
+func (s *sampler) keep() bool { return s.count.Add(1)%s.n == 1 || s.n == 1 }
 
 // headerField is a header to log and the key it is logged under.
 type headerField struct {
@@ -145,6 +162,25 @@ func newConfig(logger *slog.Logger, o *Options) *config {
 	c.sensitiveQuery = make(map[string]bool, len(keys))
 	for _, k := range keys {
 		c.sensitiveQuery[strings.ToLower(k)] = true
+	}
+	if len(o.SkipRoutes) > 0 {
+		c.skipRoutes = make(map[string]bool, len(o.SkipRoutes))
+		for _, r := range o.SkipRoutes {
+			c.skipRoutes[r] = true
+		}
+	}
+	for route, n := range o.SampleRoutes {
+		if n <= 1 {
+			continue // one in one, or nonsense: log every request
+		}
+		if c.sample == nil {
+			c.sample = make(map[string]*sampler, len(o.SampleRoutes))
+		}
+		c.sample[route] = &sampler{n: uint64(n)}
+	}
+	if o.MaxBodyBytes > 0 && len(o.BodyContentTypes) > 0 {
+		c.bodyTypes = o.BodyContentTypes
+		c.maxBody = o.MaxBodyBytes
 	}
 	c.reqHeaders = headerFields("http.request.header.", o.RequestHeaders)
 	c.respHeaders = headerFields("http.response.header.", o.ResponseHeaders)
@@ -208,15 +244,26 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	ex.rw.reset(w, r)
 	r = r.WithContext(ctx)
 	if r.Body != nil && r.Body != http.NoBody {
-		ex.body = countingBody{rc: r.Body}
+		ex.body = countingBody{rc: r.Body, capture: ex.body.capture[:0]}
+		if c.capturesBody(r.Header) {
+			ex.body.limit = c.maxBody
+		}
 		r.Body = &ex.body
+	}
+	if c.maxBody > 0 {
+		ex.rw.capture = ex.rw.capture[:0]
+		ex.rw.captureLimit = -1 // decided at the first write, from the response's Content-Type
+		ex.rw.wantCapture = c.capturesBody
+		ex.rw.maxCapture = c.maxBody
 	}
 	defer func() {
 		p := recover()
 		c.finish(r, ex, start, p)
-		ex.rw = responseWriter{}
-		ex.body = countingBody{}
-		exchangePool.Put(ex)
+		ex.rw = responseWriter{capture: ex.rw.capture[:0]}
+		ex.body = countingBody{capture: ex.body.capture[:0]}
+		if cap(ex.rw.capture) <= maxPooledCapture && cap(ex.body.capture) <= maxPooledCapture {
+			exchangePool.Put(ex)
+		}
 		if p != nil && (c.rePanic || p == http.ErrAbortHandler) {
 			// ErrAbortHandler is how a handler asks net/http to drop the
 			// connection quietly; it must reach the server.
@@ -272,12 +319,25 @@ func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
+	route := c.route(r)
+	if !panicked && status < 500 && (c.skipRoutes != nil || c.sample != nil) {
+		key := route
+		if key == "" {
+			key = r.URL.Path
+		}
+		if c.skipRoutes[key] {
+			return
+		}
+		if s := c.sample[key]; s != nil && !s.keep() {
+			return
+		}
+	}
 
 	var buf [32]slog.Attr
 	attrs := append(buf[:0],
 		slog.String(MethodKey, r.Method),
 	)
-	if route := c.route(r); route != "" {
+	if route != "" {
 		attrs = append(attrs, slog.String(RouteKey, route))
 	}
 	attrs = append(attrs, slog.String(PathKey, r.URL.Path))
@@ -302,6 +362,12 @@ func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
 	}
 	attrs = appendHeaders(attrs, c.reqHeaders, r.Header)
 	attrs = appendHeaders(attrs, c.respHeaders, rw.Header())
+	if ex.body.limit > 0 {
+		attrs = appendBody(attrs, RequestBodyContentKey, ex.body.capture, ex.body.n)
+	}
+	if rw.captureLimit > 0 {
+		attrs = appendBody(attrs, ResponseBodyContentKey, rw.capture, rw.bytes)
+	}
 	switch {
 	case panicked:
 		attrs = append(attrs,
@@ -437,15 +503,47 @@ func boundedStack(max int) string {
 	return string(cut) + "...(stack truncated)\n"
 }
 
-// countingBody counts the request body bytes the handler read.
+// capturesBody reports whether bodies of this Content-Type are logged.
+func (c *config) capturesBody(h http.Header) bool {
+	if c.maxBody <= 0 {
+		return false
+	}
+	ct := h.Get("Content-Type")
+	for _, t := range c.bodyTypes {
+		if strings.HasPrefix(ct, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxPooledCapture bounds the capture buffers kept for reuse.
+const maxPooledCapture = 64 << 10
+
+// appendBody adds a captured body, and whether it was cut, to attrs.
+func appendBody(attrs []slog.Attr, key string, captured []byte, total int64) []slog.Attr {
+	attrs = append(attrs, slog.String(key, string(captured)))
+	if total > int64(len(captured)) {
+		attrs = append(attrs, slog.Bool(key+".truncated", true))
+	}
+	return attrs
+}
+
+// countingBody counts the request body bytes the handler read, and keeps
+// the first limit of them when the body is captured.
 type countingBody struct {
-	rc io.ReadCloser
-	n  int64
+	rc      io.ReadCloser
+	n       int64
+	limit   int
+	capture []byte
 }
 
 func (b *countingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.n += int64(n)
+	if room := b.limit - len(b.capture); room > 0 && n > 0 {
+		b.capture = append(b.capture, p[:min(n, room)]...)
+	}
 	return n, err
 }
 

@@ -258,8 +258,8 @@ func TestStatusAndBytes(t *testing.T) {
 			io.WriteString(w, "hello")
 		}, 200, 0, "INFO"},
 		{"server error", "GET", func(w http.ResponseWriter, r *http.Request) {
-			http.Error(w, "boom", 503)
-		}, 503, len("boom\n"), "ERROR"},
+			http.Error(w, "boom", http.StatusServiceUnavailable)
+		}, http.StatusServiceUnavailable, len("boom\n"), "ERROR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -436,8 +436,7 @@ func TestPushDelegatedOrNotSupported(t *testing.T) {
 func TestPanics(t *testing.T) {
 	t.Run("before the header", func(t *testing.T) {
 		srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var m map[string]int
-			m["boom"]++ // a nil map write panics
+			panic(errors.New("boom in the handler"))
 		}), nil)
 		resp, _ := get(t, newRequest(t, "GET", srv.URL+"/p", nil))
 		if resp.StatusCode != 500 {
@@ -446,7 +445,7 @@ func TestPanics(t *testing.T) {
 		a := sink.waitAccess(t, 1)[0]
 		stack, _ := a["stack"].(string)
 		if num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" || a["error.type"] != "panic" ||
-			!strings.Contains(a["panic"].(string), "nil map") || !strings.Contains(stack, "TestPanics") || len(stack) > 8<<10+64 {
+			!strings.Contains(a["panic"].(string), "boom in the handler") || !strings.Contains(stack, "TestPanics") || len(stack) > 8<<10+64 {
 			t.Fatalf("access line %v", a)
 		}
 	})
@@ -573,5 +572,71 @@ func TestSkipAndLevels(t *testing.T) {
 	}
 	if got["/slow"] != "WARN" || got["/missing"] != "WARN" || got["/ok"] != "INFO" || len(got) != 3 {
 		t.Fatalf("levels %v", got)
+	}
+}
+
+func TestBodyCapture(t *testing.T) {
+	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		buf := make([]byte, 5)
+		io.ReadFull(r.Body, buf) // reads only part of the body
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/copy" {
+			io.Copy(w, struct{ io.Reader }{strings.NewReader(`{"copied":"` + strings.Repeat("y", 50) + `"}`)})
+			return
+		}
+		io.WriteString(w, `{"ok":true,"padding":"`+strings.Repeat("x", 100)+`"}`)
+	}), &httplog.Options{BodyContentTypes: []string{"application/json"}, MaxBodyBytes: 16})
+	for _, path := range []string{"/write", "/copy"} {
+		req := newRequest(t, "POST", srv.URL+path, strings.NewReader(`{"name":"a long request body"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, body := get(t, req)
+		if resp.StatusCode != 200 || !strings.HasPrefix(body, `{"`) {
+			t.Fatalf("%s: response %d %q", path, resp.StatusCode, body)
+		}
+	}
+	// Not captured: a content type not listed.
+	req := newRequest(t, "POST", srv.URL+"/write", strings.NewReader("plain text"))
+	req.Header.Set("Content-Type", "text/plain")
+	get(t, req)
+
+	a := sink.waitAccess(t, 3)
+	if a[0]["http.request.body"] != `{"nam` || a[0]["http.request.body.truncated"] != nil {
+		t.Errorf("request body: only what the handler read: %v", a[0]["http.request.body"])
+	}
+	if a[0]["http.response.body"] != `{"ok":true,"padd` || a[0]["http.response.body.truncated"] != true {
+		t.Errorf("response body capped at 16 bytes: %v %v", a[0]["http.response.body"], a[0]["http.response.body.truncated"])
+	}
+	if a[1]["http.response.body"] != `{"copied":"yyyyy` || num(a[1]["http.response.body.size"]) != len(`{"copied":"`)+50+2 {
+		t.Errorf("io.Copy response captured %v, size %v", a[1]["http.response.body"], a[1]["http.response.body.size"])
+	}
+	if a[2]["http.request.body"] != nil {
+		t.Errorf("text/plain request body captured: %v", a[2]["http.request.body"])
+	}
+}
+
+func TestSkipRoutesAndSampling(t *testing.T) {
+	srv, sink := serverLogging(t, func(*slog.Logger) http.Handler {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("fail") != "" {
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+		})
+		mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) {})
+		return mux
+	}, &httplog.Options{SkipRoutes: []string{"GET /healthz"}, SampleRoutes: map[string]int{"GET /ping": 5}})
+	for range 3 {
+		get(t, newRequest(t, "GET", srv.URL+"/healthz", nil))
+	}
+	get(t, newRequest(t, "GET", srv.URL+"/healthz?fail=1", nil))
+	for range 10 {
+		get(t, newRequest(t, "GET", srv.URL+"/ping", nil))
+	}
+	a := sink.waitAccess(t, 3) // the failing health check, and 2 of 10 pings
+	if a[0]["url.path"] != "/healthz" || num(a[0]["http.response.status_code"]) != 503 {
+		t.Errorf("failing health check must be logged: %v", a[0])
+	}
+	if a[1]["url.path"] != "/ping" || a[2]["url.path"] != "/ping" {
+		t.Errorf("sampled pings: %v", a[1:])
 	}
 }

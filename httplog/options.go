@@ -52,6 +52,17 @@ type Options struct {
 	SkipPaths    []string
 	SkipPrefixes []string
 
+	// SkipRoutes lists route templates (as Route returns them, e.g.
+	// "GET /healthz") whose requests get no access line unless they fail
+	// (5xx or a panic): the route is known only after routing, so the
+	// request is handled as usual and the line is dropped at the end.
+	SkipRoutes []string
+
+	// SampleRoutes logs one request in N for the given route templates
+	// (or, for requests without a route, paths): {"GET /healthz": 100}.
+	// Failures (5xx, panics) are always logged.
+	SampleRoutes map[string]int
+
 	// Route returns the route template of a request ("/users/{id}") for
 	// http.route, after the handler ran. Default: r.Pattern, which
 	// net/http's ServeMux sets (Go 1.22 patterns). Routers that keep the
@@ -68,6 +79,17 @@ type Options struct {
 	// SensitiveQueryKeys are query parameters whose values are masked in
 	// url.query. Default: DefaultSensitiveQueryKeys.
 	SensitiveQueryKeys []string
+
+	// BodyContentTypes and MaxBodyBytes turn on body capture: request and
+	// response bodies whose Content-Type starts with one of
+	// BodyContentTypes are logged (http.request.body, http.response.body),
+	// up to MaxBodyBytes each. Off by default. Only what the handler read
+	// of the request body is logged (the middleware never reads a body
+	// itself), and at most MaxBodyBytes are kept in memory. A captured
+	// response written with io.Copy is copied through the middleware
+	// instead of the server's sendfile path.
+	BodyContentTypes []string
+	MaxBodyBytes     int
 
 	// RePanic makes a recovered panic propagate again after it is logged
 	// (and a 500 written), for an outer recoverer. By default the

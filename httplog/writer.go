@@ -29,10 +29,34 @@ type responseWriter struct {
 	informational int
 	hijacked      bool
 	writeErr      error
+
+	// Response body capture (Options.MaxBodyBytes): captureLimit is -1
+	// until the first write decides from the Content-Type, then 0 (off)
+	// or the number of bytes to keep.
+	wantCapture  func(http.Header) bool
+	maxCapture   int
+	captureLimit int
+	capture      []byte
 }
 
 func (rw *responseWriter) reset(w http.ResponseWriter, r *http.Request) {
-	*rw = responseWriter{w: w, head: r.Method == http.MethodHead}
+	*rw = responseWriter{w: w, head: r.Method == http.MethodHead, capture: rw.capture[:0]}
+}
+
+// capturing reports whether written bytes are kept, deciding it at the
+// first write, when the handler has set the Content-Type.
+func (rw *responseWriter) capturing() bool {
+	if rw.captureLimit < 0 {
+		rw.captureLimit = 0
+		if !rw.head && rw.wantCapture(rw.w.Header()) {
+			rw.captureLimit = rw.maxCapture
+		}
+	}
+	return len(rw.capture) < rw.captureLimit
+}
+
+func (rw *responseWriter) keep(p []byte) {
+	rw.capture = append(rw.capture, p[:min(len(p), rw.captureLimit-len(rw.capture))]...)
 }
 
 // Header returns the wrapped writer's header map.
@@ -61,6 +85,9 @@ func (rw *responseWriter) Write(p []byte) (int, error) {
 	}
 	n, err := rw.w.Write(p)
 	rw.count(n, err)
+	if rw.captureLimit != 0 && rw.capturing() {
+		rw.keep(p[:n])
+	}
 	return n, err
 }
 
@@ -72,6 +99,9 @@ func (rw *responseWriter) WriteString(s string) (int, error) {
 	}
 	n, err := io.WriteString(rw.w, s)
 	rw.count(n, err)
+	if rw.captureLimit != 0 && rw.capturing() {
+		rw.keep([]byte(s[:n]))
+	}
 	return n, err
 }
 
@@ -82,6 +112,14 @@ func (rw *responseWriter) ReadFrom(r io.Reader) (int64, error) {
 	}
 	var n int64
 	var err error
+	if rw.captureLimit != 0 && rw.capturing() {
+		// Captured: the bytes must pass through here, so no sendfile.
+		n, err = io.Copy(writerOnly{captureWriter{rw}}, r)
+		if err != nil && rw.writeErr == nil {
+			rw.writeErr = err
+		}
+		return n, err
+	}
 	if rf, ok := rw.w.(io.ReaderFrom); ok {
 		n, err = rf.ReadFrom(r)
 	} else {
@@ -145,6 +183,11 @@ func (rw *responseWriter) Push(target string, opts *http.PushOptions) error {
 
 // Unwrap returns the wrapped writer, for http.ResponseController.
 func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
+
+// captureWriter writes through the responseWriter (counting and capturing).
+type captureWriter struct{ rw *responseWriter }
+
+func (c captureWriter) Write(p []byte) (int, error) { return c.rw.Write(p) }
 
 // writerOnly hides every method but Write.
 type writerOnly struct{ io.Writer }
