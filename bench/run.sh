@@ -45,6 +45,8 @@ echo
 echo
 "$benchstat" -filter '.name:Native' -col /handler bench.txt
 echo
+"$benchstat" -filter '.name:Middleware' -col /mw bench.txt
+echo
 go run ./costs bench.txt
 echo
 echo "Trace id cost, short paired rounds:"
