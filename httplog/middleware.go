@@ -15,7 +15,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave/clientip"
+	"github.com/logweave/logweave/internal/stack"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -145,9 +145,6 @@ func newConfig(logger *slog.Logger, o *Options) *config {
 	}
 	if c.route == nil {
 		c.route = func(r *http.Request) string { return r.Pattern }
-	}
-	if c.maxStack <= 0 {
-		c.maxStack = 8 << 10
 	}
 	if len(o.SkipPaths) > 0 {
 		c.skipPaths = make(map[string]bool, len(o.SkipPaths))
@@ -373,7 +370,7 @@ func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
 		attrs = append(attrs,
 			slog.String(ErrorTypeKey, "panic"),
 			slog.String(PanicKey, fmt.Sprint(p)),
-			slog.String(StackKey, boundedStack(c.maxStack)),
+			slog.String(StackKey, stack.Bounded(c.maxStack)),
 		)
 	case status == StatusClientClosedRequest:
 		attrs = append(attrs, slog.String(ErrorTypeKey, "client_closed_request"))
@@ -487,20 +484,6 @@ func hostOnly(host string) string {
 		return host[:i]
 	}
 	return host
-}
-
-// boundedStack returns the panicking goroutine's stack, cut to max bytes
-// at a line boundary, so a deep recursion does not flood the log.
-func boundedStack(max int) string {
-	s := debug.Stack()
-	if len(s) <= max {
-		return string(s)
-	}
-	cut := s[:max]
-	if i := strings.LastIndexByte(string(cut), '\n'); i > 0 {
-		cut = cut[:i+1]
-	}
-	return string(cut) + "...(stack truncated)\n"
 }
 
 // capturesBody reports whether bodies of this Content-Type are logged.

@@ -130,9 +130,6 @@ func newConfig(logger *slog.Logger, o *Options) *config {
 	if c.level == nil {
 		c.level = DefaultLevel
 	}
-	if c.maxStack <= 0 {
-		c.maxStack = 8 << 10
-	}
 	skip := o.SkipMethods
 	if skip == nil {
 		skip = DefaultSkipMethods

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/logweave/logweave/internal/stack"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
@@ -134,7 +134,7 @@ type recovered struct {
 func callUnary(ctx context.Context, req any, handler grpc.UnaryHandler, maxStack int) (resp any, p *recovered, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = &recovered{value: v, stack: boundedStack(maxStack)}
+			p = &recovered{value: v, stack: stack.Bounded(maxStack)}
 			resp, err = nil, status.Error(codes.Internal, PanicMessage)
 		}
 	}()
@@ -146,7 +146,7 @@ func callUnary(ctx context.Context, req any, handler grpc.UnaryHandler, maxStack
 func callStream(srv any, ss grpc.ServerStream, handler grpc.StreamHandler, maxStack int) (p *recovered, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = &recovered{value: v, stack: boundedStack(maxStack)}
+			p = &recovered{value: v, stack: stack.Bounded(maxStack)}
 			err = status.Error(codes.Internal, PanicMessage)
 		}
 	}()
@@ -311,18 +311,4 @@ func peerAddress(ctx context.Context) string {
 		return host
 	}
 	return s
-}
-
-// boundedStack returns the panicking goroutine's stack, cut to max bytes
-// at a line boundary, so a deep recursion does not flood the log.
-func boundedStack(max int) string {
-	s := debug.Stack()
-	if len(s) <= max {
-		return string(s)
-	}
-	cut := s[:max]
-	if i := strings.LastIndexByte(string(cut), '\n'); i > 0 {
-		cut = cut[:i+1]
-	}
-	return string(cut) + "...(stack truncated)\n"
 }
