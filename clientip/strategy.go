@@ -2,6 +2,7 @@ package clientip
 
 import (
 	"fmt"
+	"github.com/logweave/logweave/internal/httpfield"
 	"net/http"
 	"net/netip"
 	"net/textproto"
@@ -73,7 +74,7 @@ func (s singleHeader) ClientIP(r *http.Request) netip.Addr {
 	if len(v) != 1 {
 		return netip.Addr{}
 	}
-	return parseNode(trimOWS(v[0]))
+	return parseNode(httpfield.TrimOWS(v[0]))
 }
 
 func (s singleHeader) String() string { return fmt.Sprintf("SingleHeader(%q)", s.key) }

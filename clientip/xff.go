@@ -1,6 +1,7 @@
 package clientip
 
 import (
+	"github.com/logweave/logweave/internal/httpfield"
 	"net/netip"
 	"strings"
 )
@@ -42,21 +43,9 @@ func (e *entries) splitXForwardedFor(lines []string) {
 			} else {
 				line = ""
 			}
-			if elem = trimOWS(elem); elem != "" {
+			if elem = httpfield.TrimOWS(elem); elem != "" {
 				e.add(elem)
 			}
 		}
 	}
-}
-
-// trimOWS removes optional whitespace (space and horizontal tab, RFC 9110
-// section 5.6.3) from both ends of s.
-func trimOWS(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/logweave/logweave/internal/httpfield"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -134,7 +135,7 @@ func extractB3Single(carrier propagation.TextMapCarrier) (cfg trace.SpanContextC
 	// Split into at most four fields; a fifth makes the value invalid.
 	var f [4]string
 	n := 0
-	for rest := trimOWS(v); ; n++ {
+	for rest := httpfield.TrimOWS(v); ; n++ {
 		if n == len(f) {
 			return cfg, false
 		}
@@ -223,7 +224,7 @@ func b3Value(carrier propagation.TextMapCarrier, key string) (string, bool) {
 	case len(vs) > 1 || len(vs[0]) > maxB3Len:
 		return "", false
 	}
-	return trimOWS(vs[0]), true
+	return httpfield.TrimOWS(vs[0]), true
 }
 
 // parseB3TraceID decodes a 16- or 32-digit trace id into dst, the short

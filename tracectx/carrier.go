@@ -90,19 +90,6 @@ func carrierSet(c propagation.TextMapCarrier, key, canon, value string) {
 	c.Set(key, value)
 }
 
-// trimOWS removes the optional whitespace (spaces and tabs, RFC 9110 OWS)
-// that may surround a header value or a list member. HTTP parsers already
-// strip it around whole values; other carriers may not.
-func trimOWS(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
 const hexDigits = "0123456789abcdef"
 
 // hexValue maps '0'-'9' and 'a'-'f' to their value and every other byte,

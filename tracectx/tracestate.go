@@ -3,6 +3,7 @@ package tracectx
 import (
 	"strings"
 
+	"github.com/logweave/logweave/internal/httpfield"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -82,7 +83,7 @@ func parseTraceState(lines []string) (ts trace.TraceState, ok bool) {
 		for rest := line; rest != ""; {
 			var m string
 			m, rest, _ = strings.Cut(rest, ",")
-			m = trimOWS(m)
+			m = httpfield.TrimOWS(m)
 			if m == "" {
 				continue
 			}

@@ -3,6 +3,7 @@ package tracectx
 import (
 	"context"
 
+	"github.com/logweave/logweave/internal/httpfield"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -144,7 +145,7 @@ func parseTraceparent(s string) (cfg trace.SpanContextConfig, ok bool) {
 	if len(s) > MaxTraceparentLen {
 		return cfg, false
 	}
-	s = trimOWS(s)
+	s = httpfield.TrimOWS(s)
 	if len(s) < traceparentLen {
 		return cfg, false
 	}
