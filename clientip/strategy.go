@@ -2,11 +2,12 @@ package clientip
 
 import (
 	"fmt"
-	"github.com/logweave/logweave/internal/httpfield"
 	"net/http"
 	"net/netip"
 	"net/textproto"
 	"strings"
+
+	"github.com/logweave/logweave/internal/httpfield"
 )
 
 // Strategy finds the address of the client that sent r. It returns the zero

@@ -1,9 +1,10 @@
 package clientip
 
 import (
-	"github.com/logweave/logweave/internal/httpfield"
 	"net/netip"
 	"strings"
+
+	"github.com/logweave/logweave/internal/httpfield"
 )
 
 // ParseXForwardedFor appends to dst the entries of the X-Forwarded-For field
