@@ -218,19 +218,7 @@ var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
 
 func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	ctx := c.extract(r.Context(), r.Header)
-	if c.requestIDHeader != "" {
-		// Without a request id from the client, the trace id serves as
-		// one: the client quotes it, and every line carries it as trace_id.
-		reqID := tracectx.RequestID(ctx)
-		if reqID == "" {
-			reqID = trace.SpanContextFromContext(ctx).TraceID().String()
-		}
-		w.Header()[c.requestIDHeader] = []string{reqID}
-	}
-	if c.traceparent {
-		tracectx.W3C{}.Inject(ctx, propagation.HeaderCarrier(w.Header()))
-	}
+	ctx := c.begin(r.Context(), propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(w.Header()))
 
 	if c.skipped(r) {
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -270,17 +258,33 @@ func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request
 	next.ServeHTTP(&ex.rw, r)
 }
 
-// extract returns ctx with the request's trace context and request id.
-// A span already in ctx (from an OTel middleware that ran first) is kept;
-// without one and without a valid incoming trace, a new trace starts.
+// begin reads the request's trace context and request id into ctx and
+// answers with the request id (and traceparent) on out. A span already in
+// ctx (from an OTel middleware that ran first) is kept; without one and
+// without a valid incoming trace, a new trace starts.
 //
 // A trace that arrived from the caller stays as it came: the lines carry
 // the caller's span id. Without an SDK this server records no span of its
 // own, so a span id made up here would point at nothing in the tracing
 // back end, while the caller's span is there; calls this server makes
 // (Transport) become children of it.
-func (c *config) extract(ctx context.Context, h http.Header) context.Context {
-	ctx, _ = tracectx.ExtractOrStart(ctx, c.prop, propagation.HeaderCarrier(h))
+func (c *config) begin(ctx context.Context, in, out propagation.TextMapCarrier) context.Context {
+	ctx, _ = tracectx.ExtractOrStart(ctx, c.prop, in)
+	if out == nil {
+		return ctx
+	}
+	if c.requestIDHeader != "" {
+		// Without a request id from the client, the trace id serves as
+		// one: the client quotes it, and every line carries it as trace_id.
+		id := tracectx.RequestID(ctx)
+		if id == "" {
+			id = trace.SpanContextFromContext(ctx).TraceID().String()
+		}
+		out.Set(c.requestIDHeader, id)
+	}
+	if c.traceparent {
+		tracectx.W3C{}.Inject(ctx, out)
+	}
 	return ctx
 }
 
@@ -310,17 +314,47 @@ func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
 		}
 	}
 
-	duration := time.Since(start)
-	level := c.levelOf(status, duration, panicked)
-	ctx := r.Context()
+	e := Exchange{
+		Method:           r.Method,
+		Route:            c.route(r),
+		Path:             r.URL.Path,
+		RawQuery:         r.URL.RawQuery,
+		Status:           status,
+		RequestBodySize:  ex.body.n,
+		ResponseBodySize: rw.bytes,
+		Duration:         time.Since(start),
+		UserAgent:        r.UserAgent(),
+		Protocol:         protocolVersion(r),
+		Host:             hostOnly(r.Host),
+		RequestHeader:    r.Header,
+		ResponseHeader:   rw.Header(),
+		Request:          r,
+	}
+	if panicked {
+		e.Panic = p
+		e.Stack = stack.Bounded(c.maxStack)
+	}
+	if ex.body.limit > 0 {
+		e.RequestBody, e.RequestBodyCaptured = ex.body.capture, true
+	}
+	if rw.captureLimit > 0 {
+		e.ResponseBody, e.ResponseBodyCaptured = rw.capture, true
+	}
+	c.log(r.Context(), &e)
+}
+
+// log writes the access line for e, unless its level is disabled or the
+// route is skipped or sampled out.
+func (c *config) log(ctx context.Context, e *Exchange) {
+	panicked := e.Panic != nil
+	level := c.levelOf(e.Status, e.Duration, panicked)
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	route := c.route(r)
-	if !panicked && status < 500 && (c.skipRoutes != nil || c.sample != nil) {
-		key := route
+	if !panicked && e.Status < 500 && (c.skipRoutes != nil || c.sample != nil) {
+		key := e.Route
 		if key == "" {
-			key = r.URL.Path
+			key = e.Path
 		}
 		if c.skipRoutes[key] {
 			return
@@ -331,51 +365,55 @@ func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
 	}
 
 	var buf [32]slog.Attr
-	attrs := append(buf[:0],
-		slog.String(MethodKey, r.Method),
-	)
-	if route != "" {
-		attrs = append(attrs, slog.String(RouteKey, route))
+	attrs := append(buf[:0], slog.String(MethodKey, e.Method))
+	if e.Route != "" {
+		attrs = append(attrs, slog.String(RouteKey, e.Route))
 	}
-	attrs = append(attrs, slog.String(PathKey, r.URL.Path))
-	if q := r.URL.RawQuery; q != "" {
-		attrs = append(attrs, slog.String(QueryKey, maskQuery(q, c.sensitiveQuery)))
+	attrs = append(attrs, slog.String(PathKey, e.Path))
+	if e.RawQuery != "" {
+		attrs = append(attrs, slog.String(QueryKey, maskQuery(e.RawQuery, c.sensitiveQuery)))
 	}
 	attrs = append(attrs,
-		slog.Int(StatusKey, status),
-		slog.Int64(RequestBodyKey, ex.body.n),
-		slog.Int64(ResponseBodyKey, rw.bytes),
-		slog.Float64(DurationKey, duration.Seconds()),
+		slog.Int(StatusKey, e.Status),
+		slog.Int64(RequestBodyKey, e.RequestBodySize),
+		slog.Int64(ResponseBodyKey, e.ResponseBodySize),
+		slog.Float64(DurationKey, e.Duration.Seconds()),
 	)
-	if ip := c.clientIP.ClientIP(r); ip.IsValid() {
+	ip := e.ClientIP
+	if !ip.IsValid() && e.Request != nil {
+		ip = c.clientIP.ClientIP(e.Request)
+	}
+	if ip.IsValid() {
 		attrs = append(attrs, slog.String(ClientAddressKey, ip.String()))
 	}
-	if ua := r.UserAgent(); ua != "" {
-		attrs = append(attrs, slog.String(UserAgentKey, ua))
+	if e.UserAgent != "" {
+		attrs = append(attrs, slog.String(UserAgentKey, e.UserAgent))
 	}
-	attrs = append(attrs, slog.String(ProtocolVersionKey, protocolVersion(r)))
-	if host := hostOnly(r.Host); host != "" {
-		attrs = append(attrs, slog.String(ServerAddressKey, host))
+	if e.Protocol != "" {
+		attrs = append(attrs, slog.String(ProtocolVersionKey, e.Protocol))
 	}
-	attrs = appendHeaders(attrs, c.reqHeaders, r.Header)
-	attrs = appendHeaders(attrs, c.respHeaders, rw.Header())
-	if ex.body.limit > 0 {
-		attrs = appendBody(attrs, RequestBodyContentKey, ex.body.capture, ex.body.n)
+	if e.Host != "" {
+		attrs = append(attrs, slog.String(ServerAddressKey, e.Host))
 	}
-	if rw.captureLimit > 0 {
-		attrs = appendBody(attrs, ResponseBodyContentKey, rw.capture, rw.bytes)
+	attrs = appendHeaders(attrs, c.reqHeaders, e.RequestHeader)
+	attrs = appendHeaders(attrs, c.respHeaders, e.ResponseHeader)
+	if e.RequestBodyCaptured {
+		attrs = appendBody(attrs, RequestBodyContentKey, e.RequestBody, e.RequestBodySize)
+	}
+	if e.ResponseBodyCaptured {
+		attrs = appendBody(attrs, ResponseBodyContentKey, e.ResponseBody, e.ResponseBodySize)
 	}
 	switch {
 	case panicked:
 		attrs = append(attrs,
 			slog.String(ErrorTypeKey, "panic"),
-			slog.String(PanicKey, fmt.Sprint(p)),
-			slog.String(StackKey, stack.Bounded(c.maxStack)),
+			slog.String(PanicKey, fmt.Sprint(e.Panic)),
+			slog.String(StackKey, e.Stack),
 		)
-	case status == StatusClientClosedRequest:
+	case e.Status == StatusClientClosedRequest:
 		attrs = append(attrs, slog.String(ErrorTypeKey, "client_closed_request"))
-	case status >= 500:
-		attrs = append(attrs, slog.String(ErrorTypeKey, strconv.Itoa(status)))
+	case e.Status >= 500:
+		attrs = append(attrs, slog.String(ErrorTypeKey, strconv.Itoa(e.Status)))
 	}
 	c.logger.LogAttrs(ctx, level, AccessMessage, attrs...)
 }

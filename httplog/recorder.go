@@ -1,0 +1,90 @@
+package httplog
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/logweave/logweave/internal/stack"
+	"go.opentelemetry.io/otel/propagation"
+)
+
+// Recorder is Middleware taken apart for framework adapters (Gin, Echo,
+// Fiber, ...): the same options, trace handling and access line, with the
+// request's status and sizes told by the framework instead of read from a
+// wrapped http.ResponseWriter. An adapter calls Begin when a request
+// arrives and Log when it ends.
+type Recorder struct{ c *config }
+
+// NewRecorder returns a Recorder with Middleware's options. A nil logger is
+// slog.Default(); a nil opts is the zero Options.
+func NewRecorder(logger *slog.Logger, opts *Options) *Recorder {
+	return &Recorder{c: newConfig(logger, opts)}
+}
+
+// Begin reads the trace context and request id from the request's
+// headers (or starts a trace), and sets the response headers that hand
+// them back (X-Request-ID, and traceparent when configured) on
+// responseHeaders, when it is not nil. It returns the context the
+// handlers must run with.
+func (rec *Recorder) Begin(ctx context.Context, requestHeaders, responseHeaders propagation.TextMapCarrier) context.Context {
+	return rec.c.begin(ctx, requestHeaders, responseHeaders)
+}
+
+// PanicStack returns the stack of the calling goroutine, bounded by
+// Options.MaxStackBytes: call it in the deferred function that recovered
+// a panic, for Exchange.Stack.
+func (rec *Recorder) PanicStack() string { return stack.Bounded(rec.c.maxStack) }
+
+// Skips reports whether r gets no access line by SkipPaths, SkipPrefixes
+// or Skip (SkipRoutes and SampleRoutes are applied by Log).
+func (rec *Recorder) Skips(r *http.Request) bool { return rec.c.skipped(r) }
+
+// ClientIP returns the client's address by the configured strategy.
+func (rec *Recorder) ClientIP(r *http.Request) netip.Addr { return rec.c.clientIP.ClientIP(r) }
+
+// Level returns the level the access line of a request with this outcome
+// gets.
+func (rec *Recorder) Level(status int, d time.Duration, panicked bool) slog.Level {
+	return rec.c.levelOf(status, d, panicked)
+}
+
+// Log writes the access line for a finished request, with ctx (the one
+// Begin returned, so the line carries the trace).
+func (rec *Recorder) Log(ctx context.Context, e *Exchange) { rec.c.log(ctx, e) }
+
+// Exchange is what the access line says about one finished request.
+type Exchange struct {
+	Method   string
+	Route    string // the route template, "" when unknown
+	Path     string
+	RawQuery string // masked by Log as configured
+	// Status is the status the client got: StatusClientClosedRequest when
+	// it went away first.
+	Status           int
+	RequestBodySize  int64
+	ResponseBodySize int64
+	Duration         time.Duration
+	// ClientIP is the client's address; when zero, Log asks the
+	// configured strategy with Request.
+	ClientIP  netip.Addr
+	Request   *http.Request
+	UserAgent string
+	Protocol  string // "1.1", "2"
+	Host      string // the server's host name, without the port
+	// RequestHeader and ResponseHeader are read for the allowlisted
+	// headers (Options.RequestHeaders, ResponseHeaders).
+	RequestHeader  http.Header
+	ResponseHeader http.Header
+	// Panic is a recovered panic's value (nil when none), Stack where it
+	// happened (PanicStack).
+	Panic any
+	Stack string
+	// Captured bodies (Options.MaxBodyBytes), when capture is on.
+	RequestBody          []byte
+	RequestBodyCaptured  bool
+	ResponseBody         []byte
+	ResponseBodyCaptured bool
+}
