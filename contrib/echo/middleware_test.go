@@ -1,0 +1,573 @@
+package logweaveecho_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/logweave/logweave/clientip"
+	logweaveecho "github.com/logweave/logweave/contrib/echo"
+	"github.com/logweave/logweave/httplog"
+)
+
+const (
+	traceID     = "4bf92f3577b34da6a3ce929d0e0e4736"
+	spanID      = "00f067aa0ba902b7"
+	traceparent = "00-" + traceID + "-" + spanID + "-01"
+	b3TraceID   = "80f198ee56343ba864fe8b2a57d3eff7"
+	b3SpanID    = "e457b5a2e4d86bd1"
+)
+
+// routes registers the application every test serves.
+func routes(e *echo.Echo, started chan<- struct{}) {
+	e.GET("/users/:id", func(c echo.Context) error {
+		logweaveecho.Logger(c).Info("inside", "id", c.Param("id"))
+		return c.JSON(http.StatusOK, map[string]string{"id": c.Param("id")})
+	})
+	e.POST("/users/:id", func(c echo.Context) error {
+		body, _ := io.ReadAll(c.Request().Body)
+		return c.String(http.StatusCreated, "created "+string(body))
+	})
+	e.GET("/healthz", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+	e.GET("/teapot", func(c echo.Context) error { return echo.NewHTTPError(http.StatusTeapot, "short and stout") })
+	e.GET("/missing/:id", func(c echo.Context) error { return echo.ErrNotFound })
+	e.GET("/fail", func(c echo.Context) error { return errors.New("database is down") })
+	e.GET("/written-then-fail", func(c echo.Context) error {
+		c.String(http.StatusAccepted, "accepted")
+		return errors.New("too late to tell the client")
+	})
+	e.GET("/panic", func(c echo.Context) error { panic("boom in the handler") })
+	e.GET("/slow", func(c echo.Context) error {
+		close(started)
+		<-c.Request().Context().Done()
+		return c.Request().Context().Err()
+	})
+}
+
+// TestAccessLines is the table of cases every adapter must get right, on a
+// real server on loopback.
+func TestAccessLines(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, nil))
+	started := make(chan struct{})
+	routes(e, started)
+	url := serve(t, e)
+
+	cases := []struct {
+		name       string
+		method     string
+		path       string
+		header     map[string]string
+		wantStatus int
+		wantBody   string
+		wantReqID  string // the response's X-Request-ID; "trace" for the logged trace id
+		want       map[string]any
+	}{
+		{
+			name: "200 with traceparent", method: "GET", path: "/users/42?token=s3cret&sort=asc",
+			header:     map[string]string{"traceparent": traceparent, "User-Agent": "test-agent/1.0"},
+			wantStatus: 200, wantBody: `{"id":"42"}` + "\n", wantReqID: traceID,
+			want: map[string]any{
+				"level": "INFO", "http.request.method": "GET", "http.route": "/users/:id", "url.path": "/users/42",
+				"url.query": "token=" + httplog.Mask + "&sort=asc", "http.response.status_code": 200,
+				"http.response.body.size": len(`{"id":"42"}` + "\n"), "trace_id": traceID, "span_id": spanID,
+				"client.address": "127.0.0.1", "server.address": "127.0.0.1", "network.protocol.version": "1.1",
+				"user_agent.original": "test-agent/1.0", "request_id": nil, "service.name": "echo-test",
+			},
+		},
+		{
+			name: "B3", method: "GET", path: "/users/7",
+			header:     map[string]string{"b3": b3TraceID + "-" + b3SpanID + "-1"},
+			wantStatus: 200, wantReqID: b3TraceID,
+			want: map[string]any{"trace_id": b3TraceID, "span_id": b3SpanID, "http.route": "/users/:id"},
+		},
+		{
+			name: "X-Request-ID", method: "GET", path: "/users/7",
+			header:     map[string]string{"X-Request-ID": "req-abc", "traceparent": traceparent},
+			wantStatus: 200, wantReqID: "req-abc",
+			want: map[string]any{"request_id": "req-abc", "trace_id": traceID},
+		},
+		{
+			name: "no trace arrives", method: "GET", path: "/users/7",
+			wantStatus: 200, wantReqID: "trace",
+			want: map[string]any{"request_id": nil},
+		},
+		{
+			name: "request body", method: "POST", path: "/users/7", header: map[string]string{"body": "hello"},
+			wantStatus: 201, wantBody: "created hello", wantReqID: "trace",
+			want: map[string]any{"http.route": "/users/:id", "http.request.body.size": 5, "http.response.body.size": len("created hello")},
+		},
+		{
+			name: "404 from the router", method: "GET", path: "/nope",
+			wantStatus: 404, wantBody: `{"message":"Not Found"}` + "\n", wantReqID: "trace",
+			want: map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 404},
+		},
+		{
+			name: "404 that resembles a route", method: "GET", path: "/healthz/x",
+			wantStatus: 404, wantReqID: "trace",
+			want: map[string]any{"level": "WARN", "http.route": nil},
+		},
+		{
+			name: "405 from the router", method: "DELETE", path: "/users/7",
+			wantStatus: 405, wantReqID: "trace",
+			want: map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 405},
+		},
+		{
+			name: "404 returned by a handler keeps its route", method: "GET", path: "/missing/3",
+			wantStatus: 404, wantReqID: "trace",
+			want: map[string]any{"level": "WARN", "http.route": "/missing/:id"},
+		},
+		{
+			name: "HTTPError", method: "GET", path: "/teapot",
+			wantStatus: 418, wantBody: `{"message":"short and stout"}` + "\n", wantReqID: "trace",
+			want: map[string]any{"level": "WARN", "http.route": "/teapot", "http.response.status_code": 418, "error.type": nil},
+		},
+		{
+			name: "plain error", method: "GET", path: "/fail",
+			wantStatus: 500, wantBody: `{"message":"Internal Server Error"}` + "\n", wantReqID: "trace",
+			want: map[string]any{"level": "ERROR", "http.response.status_code": 500, "error.type": "500"},
+		},
+		{
+			name: "error after the response was sent", method: "GET", path: "/written-then-fail",
+			wantStatus: 202, wantBody: "accepted", wantReqID: "trace",
+			want: map[string]any{"level": "INFO", "http.response.status_code": 202, "http.response.body.size": len("accepted")},
+		},
+		{
+			name: "panic", method: "GET", path: "/panic",
+			wantStatus: 500, wantBody: `{"message":"Internal Server Error"}` + "\n", wantReqID: "trace",
+			want: map[string]any{"level": "ERROR", "http.route": "/panic", "http.response.status_code": 500,
+				"error.type": "panic", "panic": "boom in the handler"},
+		},
+		{
+			name: "spoofed X-Forwarded-For", method: "GET", path: "/healthz",
+			header:     map[string]string{"X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.6"},
+			wantStatus: 200, wantReqID: "trace",
+			want: map[string]any{"client.address": "127.0.0.1"},
+		},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var body io.Reader
+			if b, ok := tc.header["body"]; ok {
+				body = strings.NewReader(b)
+			}
+			req := newRequest(t, tc.method, url+tc.path, body)
+			for k, v := range tc.header {
+				if k != "body" {
+					req.Header.Set(k, v)
+				}
+			}
+			resp, gotBody := do(t, req)
+			if resp.StatusCode != tc.wantStatus || (tc.wantBody != "" && gotBody != tc.wantBody) {
+				t.Errorf("client got %d %q, want %d %q", resp.StatusCode, gotBody, tc.wantStatus, tc.wantBody)
+			}
+			l := sink.waitAccess(t, i+1)[i]
+			checkFields(t, l, tc.want)
+			if num(l["http.response.status_code"]) != resp.StatusCode {
+				t.Errorf("logged %v, client got %d", l["http.response.status_code"], resp.StatusCode)
+			}
+			wantID := tc.wantReqID
+			if wantID == "trace" {
+				wantID, _ = l["trace_id"].(string)
+				if len(wantID) != 32 {
+					t.Errorf("trace_id %q", wantID)
+				}
+			}
+			if got := resp.Header.Get("X-Request-ID"); got != wantID {
+				t.Errorf("response X-Request-ID = %q, want %q", got, wantID)
+			}
+			if tc.name == "panic" {
+				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
+					t.Errorf("stack %q", stack)
+				}
+			}
+		})
+	}
+
+	t.Run("client abort", func(t *testing.T) {
+		n := len(sink.access(t))
+		ctx, cancel := context.WithCancel(context.Background())
+		req := newRequest(t, "GET", url+"/slow", nil).WithContext(ctx)
+		go func() { <-started; cancel() }()
+		if _, err := http.DefaultClient.Do(req); err == nil {
+			t.Fatal("want the canceled request to fail")
+		}
+		l := sink.waitAccess(t, n+1)[n]
+		checkFields(t, l, map[string]any{"http.response.status_code": 499, "level": "WARN",
+			"error.type": "client_closed_request", "http.route": "/slow"})
+	})
+
+	// The handler's own line carries the request's ids, though it was
+	// logged with Info, without a context.
+	var inside []map[string]any
+	for _, l := range sink.lines(t) {
+		if l["msg"] == "inside" {
+			inside = append(inside, l)
+		}
+	}
+	if len(inside) != 4 || inside[0]["trace_id"] != traceID || inside[0]["span_id"] != spanID || inside[0]["id"] != "42" ||
+		inside[1]["trace_id"] != b3TraceID || inside[2]["request_id"] != "req-abc" || len(inside[3]["trace_id"].(string)) != 32 {
+		t.Errorf("handler lines %v", inside)
+	}
+}
+
+// TestErrorHandlerRunsOnce checks that the status logged is what a custom
+// error handler sent, and that it ran once per error.
+func TestErrorHandlerRunsOnce(t *testing.T) {
+	errGone := errors.New("gone")
+	logger, sink := newLogger()
+	e := echo.New()
+	var calls atomic.Int32
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		calls.Add(1)
+		// No Committed check, as many custom handlers have none: a second
+		// call would write a second body.
+		if errors.Is(err, errGone) {
+			c.String(http.StatusGone, "it left")
+			return
+		}
+		c.String(http.StatusServiceUnavailable, "try later")
+	}
+	outerSaw := errors.New("unset")
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error { outerSaw = next(c); return outerSaw }
+	})
+	e.Use(logweaveecho.Middleware(logger, nil))
+	e.GET("/gone", func(c echo.Context) error { return errGone })
+	e.GET("/panic", func(c echo.Context) error { panic(errGone) })
+	url := serve(t, e)
+
+	resp, body := do(t, newRequest(t, "GET", url+"/gone", nil))
+	if resp.StatusCode != 410 || body != "it left" || calls.Load() != 1 || outerSaw != nil {
+		t.Fatalf("client got %d %q, error handler ran %d times, outer middleware saw %v", resp.StatusCode, body, calls.Load(), outerSaw)
+	}
+	resp, body = do(t, newRequest(t, "GET", url+"/panic", nil))
+	if resp.StatusCode != 410 || body != "it left" || calls.Load() != 2 {
+		t.Fatalf("panic: client got %d %q, error handler ran %d times", resp.StatusCode, body, calls.Load())
+	}
+	a := sink.waitAccess(t, 2)
+	checkFields(t, a[0], map[string]any{"http.response.status_code": 410, "level": "WARN", "http.response.body.size": len("it left")})
+	checkFields(t, a[1], map[string]any{"http.response.status_code": 410, "level": "ERROR", "error.type": "panic", "panic": "gone"})
+}
+
+// TestPanicWithEchoRecover checks that the line is the same whichever side
+// of Echo's middleware.Recover the middleware is registered on.
+func TestPanicWithEchoRecover(t *testing.T) {
+	orders := []struct {
+		name      string
+		use       func(e *echo.Echo, mw echo.MiddlewareFunc)
+		wantPanic bool
+	}{
+		{"Recover outside", func(e *echo.Echo, mw echo.MiddlewareFunc) { e.Use(middleware.Recover(), mw) }, true},
+		{"Recover inside", func(e *echo.Echo, mw echo.MiddlewareFunc) { e.Use(mw, middleware.Recover()) }, false},
+		{"Recover inside with RecoverLogErrorFunc", func(e *echo.Echo, mw echo.MiddlewareFunc) {
+			e.Use(mw, middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: logweaveecho.RecoverLogErrorFunc}))
+		}, true},
+		{"Recover inside without error handler", func(e *echo.Echo, mw echo.MiddlewareFunc) {
+			e.Use(mw, middleware.RecoverWithConfig(middleware.RecoverConfig{DisableErrorHandler: true, LogErrorFunc: logweaveecho.RecoverLogErrorFunc}))
+		}, true},
+	}
+	for _, o := range orders {
+		t.Run(o.name, func(t *testing.T) {
+			logger, sink := newLogger()
+			e := echo.New()
+			e.Logger.SetOutput(io.Discard) // Recover's own print
+			var calls atomic.Int32
+			e.HTTPErrorHandler = func(err error, c echo.Context) { calls.Add(1); e.DefaultHTTPErrorHandler(err, c) }
+			o.use(e, logweaveecho.Middleware(logger, nil))
+			e.GET("/panic", func(c echo.Context) error { panic("boom") })
+			url := serve(t, e)
+			resp, body := do(t, newRequest(t, "GET", url+"/panic", nil))
+			if resp.StatusCode != 500 || body != `{"message":"Internal Server Error"}`+"\n" || calls.Load() != 1 {
+				t.Fatalf("client got %d %q, error handler ran %d times", resp.StatusCode, body, calls.Load())
+			}
+			l := sink.waitAccess(t, 1)[0]
+			checkFields(t, l, map[string]any{"http.response.status_code": 500, "level": "ERROR", "http.route": "/panic"})
+			if o.wantPanic {
+				checkFields(t, l, map[string]any{"error.type": "panic", "panic": "boom"})
+				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
+					t.Errorf("stack %q", stack)
+				}
+			} else {
+				checkFields(t, l, map[string]any{"error.type": "500"})
+			}
+		})
+	}
+
+	t.Run("RePanic to an outer Recover", func(t *testing.T) {
+		logger, sink := newLogger()
+		e := echo.New()
+		e.Logger.SetOutput(io.Discard)
+		e.Use(middleware.Recover(), logweaveecho.Middleware(logger, &httplog.Options{RePanic: true}))
+		e.GET("/panic", func(c echo.Context) error { panic("again") })
+		url := serve(t, e)
+		resp, body := do(t, newRequest(t, "GET", url+"/panic", nil))
+		if resp.StatusCode != 500 || body != `{"message":"Internal Server Error"}`+"\n" {
+			t.Fatalf("client got %d %q", resp.StatusCode, body)
+		}
+		checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 500, "error.type": "panic", "panic": "again"})
+	})
+
+	t.Run("ErrAbortHandler", func(t *testing.T) {
+		logger, sink := newLogger()
+		e := echo.New()
+		e.Use(logweaveecho.Middleware(logger, nil))
+		e.GET("/abort", func(c echo.Context) error { panic(http.ErrAbortHandler) })
+		url := serve(t, e)
+		if _, err := http.Get(url + "/abort"); err == nil {
+			t.Fatal("the connection should have been dropped")
+		}
+		checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 499, "stack": nil, "panic": nil})
+	})
+
+	t.Run("after the header", func(t *testing.T) {
+		logger, sink := newLogger()
+		e := echo.New()
+		e.Use(logweaveecho.Middleware(logger, nil))
+		e.GET("/late", func(c echo.Context) error {
+			c.Response().WriteHeader(http.StatusAccepted)
+			c.Response().Flush()
+			panic("late")
+		})
+		url := serve(t, e)
+		resp, _ := do(t, newRequest(t, "GET", url+"/late", nil))
+		l := sink.waitAccess(t, 1)[0]
+		if resp.StatusCode != 202 {
+			t.Fatalf("client got %d", resp.StatusCode)
+		}
+		checkFields(t, l, map[string]any{"http.response.status_code": 202, "level": "ERROR", "error.type": "panic"})
+	})
+}
+
+// TestClientIPStrategy checks that the configured strategy finds the
+// client, where Echo's RealIP would take the spoofable leftmost entry.
+func TestClientIPStrategy(t *testing.T) {
+	strategy, err := clientip.RightmostNonPrivate("X-Forwarded-For")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, &httplog.Options{ClientIP: strategy}))
+	var realIP string
+	e.GET("/", func(c echo.Context) error { realIP = c.RealIP(); return nil })
+	url := serve(t, e)
+	req := newRequest(t, "GET", url+"/", nil)
+	req.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.7")
+	do(t, req)
+	if realIP != "6.6.6.6" {
+		t.Errorf("Echo's RealIP says %q: the premise of this test changed", realIP)
+	}
+	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"client.address": "203.0.113.7"})
+}
+
+func TestServerSentEventsFlushed(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, nil))
+	next := make(chan struct{})
+	e.GET("/events", func(c echo.Context) error {
+		c.Response().Header().Set("Content-Type", "text/event-stream")
+		c.Response().WriteHeader(http.StatusOK)
+		for i := range 3 {
+			io.WriteString(c.Response(), "data: event"+string(rune('0'+i))+"\n\n")
+			c.Response().Flush()
+			select {
+			case <-next:
+			case <-time.After(5 * time.Second):
+				return errors.New("client did not receive a flushed event")
+			}
+		}
+		return nil
+	})
+	url := serve(t, e)
+	resp, err := http.Get(url + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	for i := range 3 {
+		line, err := rd.ReadString('\n')
+		if err != nil || line != "data: event"+string(rune('0'+i))+"\n" {
+			t.Fatalf("event %d: %q %v", i, line, err)
+		}
+		rd.ReadString('\n')
+		next <- struct{}{} // the handler goes on only once we saw the event: it was flushed
+	}
+	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200,
+		"http.response.body.size": 3 * len("data: event0\n\n"), "http.route": "/events"})
+}
+
+func TestWebSocketUpgradeHijack(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, nil))
+	e.GET("/ws", func(c echo.Context) error {
+		if !c.IsWebSocket() {
+			return echo.NewHTTPError(http.StatusBadRequest, "want upgrade")
+		}
+		// What a WebSocket library does with the writer it is given.
+		conn, brw, err := http.NewResponseController(c.Response()).Hijack()
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		brw.Flush()
+		msg, _ := brw.ReadString('\n')
+		brw.WriteString("echo " + msg)
+		brw.Flush()
+		return nil
+	})
+	url := serve(t, e)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	rd := bufio.NewReader(conn)
+	status, _ := rd.ReadString('\n')
+	if !strings.HasPrefix(status, "HTTP/1.1 101") {
+		t.Fatalf("upgrade failed: %q", status)
+	}
+	for l, _ := rd.ReadString('\n'); l != "\r\n" && l != ""; l, _ = rd.ReadString('\n') {
+	}
+	io.WriteString(conn, "ping\n")
+	if echoed, _ := rd.ReadString('\n'); echoed != "echo ping\n" {
+		t.Fatalf("echo %q", echoed)
+	}
+	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 101, "http.route": "/ws", "level": "INFO"})
+}
+
+func TestHeadSendsNoBody(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, nil))
+	e.HEAD("/doc", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
+	url := serve(t, e)
+	resp, _ := do(t, newRequest(t, "HEAD", url+"/doc", nil))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200, "http.response.body.size": 0})
+}
+
+// TestInnerCanceledContextIsNotAbort checks that a context a handler's
+// middleware canceled when done (ContextTimeout) does not read as 499.
+func TestInnerCanceledContextIsNotAbort(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, nil), middleware.ContextTimeout(time.Minute))
+	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	url := serve(t, e)
+	do(t, newRequest(t, "GET", url+"/", nil))
+	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200})
+}
+
+// TestSkipRoutesUseEchoTemplates checks that SkipRoutes match Echo's
+// route templates, and not a 404 under a skipped route.
+func TestSkipRoutesUseEchoTemplates(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, &httplog.Options{SkipRoutes: []string{"/healthz", "/users/:id"}, SkipPaths: []string{"/metrics"}}))
+	e.GET("/healthz", func(c echo.Context) error { return nil })
+	e.GET("/users/:id", func(c echo.Context) error { return nil })
+	e.GET("/metrics", func(c echo.Context) error { return nil })
+	url := serve(t, e)
+	for _, p := range []string{"/healthz", "/users/1", "/metrics"} {
+		if resp, _ := do(t, newRequest(t, "GET", url+p, nil)); resp.Header.Get("X-Request-ID") == "" {
+			t.Errorf("%s: skipped requests still get a request id", p)
+		}
+	}
+	do(t, newRequest(t, "GET", url+"/healthz/x", nil))
+	a := sink.waitAccess(t, 1)
+	checkFields(t, a[0], map[string]any{"url.path": "/healthz/x", "http.response.status_code": 404, "http.route": nil})
+}
+
+// TestRegisteredWithPre checks that the middleware works before routing
+// too (e.Pre), where c.Path() is known only after next.
+func TestRegisteredWithPre(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Pre(logweaveecho.Middleware(logger, nil))
+	e.GET("/users/:id", func(c echo.Context) error { return c.String(http.StatusOK, "x") })
+	url := serve(t, e)
+	do(t, newRequest(t, "GET", url+"/users/1", nil))
+	do(t, newRequest(t, "GET", url+"/nope", nil))
+	a := sink.waitAccess(t, 2)
+	checkFields(t, a[0], map[string]any{"http.route": "/users/:id", "http.response.status_code": 200})
+	checkFields(t, a[1], map[string]any{"http.route": nil, "http.response.status_code": 404})
+}
+
+func TestBodyCapture(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, &httplog.Options{BodyContentTypes: []string{"application/json"}, MaxBodyBytes: 16}))
+	e.POST("/items", func(c echo.Context) error {
+		buf := make([]byte, 5)
+		io.ReadFull(c.Request().Body, buf) // reads only part of the body
+		return c.JSONBlob(http.StatusOK, []byte(`{"ok":true,"padding":"`+strings.Repeat("x", 100)+`"}`))
+	})
+	url := serve(t, e)
+	req := newRequest(t, "POST", url+"/items", strings.NewReader(`{"name":"a long request body"}`))
+	req.Header.Set("Content-Type", "application/json")
+	do(t, req)
+	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{
+		"http.request.body": `{"nam`, "http.request.body.size": 5,
+		"http.response.body": `{"ok":true,"padd`, "http.response.body.truncated": true,
+	})
+}
+
+// ownKey marks a context of the handler's own.
+type ownKey struct{}
+
+// TestLoggerKeepsExplicitContext checks Logger's binding: a line without a
+// context gets the request's, one with a context of its own keeps it.
+func TestLoggerKeepsExplicitContext(t *testing.T) {
+	logger, sink := newLogger()
+	e := echo.New()
+	e.Use(logweaveecho.Middleware(logger, nil))
+	e.GET("/", func(c echo.Context) error {
+		l := logweaveecho.Logger(c).With("component", "api")
+		l.Info("bound")
+		l.InfoContext(context.Background(), "background")
+		l.InfoContext(context.WithValue(context.Background(), ownKey{}, 1), "own")
+		return nil
+	})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("traceparent", traceparent)
+	e.ServeHTTP(rec, req)
+	got := map[string]any{}
+	for _, l := range sink.lines(t) {
+		if l["component"] == "api" {
+			got[l["msg"].(string)] = l["trace_id"]
+		}
+	}
+	if got["bound"] != traceID || got["background"] != traceID || got["own"] != nil || len(got) != 3 {
+		t.Fatalf("trace ids by line: %v", got)
+	}
+
+	// Without the middleware: slog.Default, still bound to the request.
+	e2 := echo.New()
+	var l *slog.Logger
+	e2.GET("/", func(c echo.Context) error { l = logweaveecho.Logger(c); return nil })
+	e2.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if l == nil || l.Handler() == nil {
+		t.Fatal("no logger without the middleware")
+	}
+}

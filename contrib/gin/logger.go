@@ -1,0 +1,83 @@
+package logweavegin
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Logger returns the logger Middleware was given, bound to the request:
+// its lines carry the request's trace_id, span_id and request_id whether
+// they are written with InfoContext(ctx, ...) or with Info, Warn, Error
+// and Log, which pass no context of their own.
+//
+//	func getUser(c *gin.Context) {
+//		log := logweavegin.Logger(c)
+//		log.Info("loading user", "id", c.Param("id")) // carries the trace
+//	}
+//
+// A *slog.Logger holds no context, so the request's context is kept in
+// the logger's handler, taken from c.Request.Context() when Logger is
+// called, and used for every record logged without one: a nil context,
+// context.Background() or context.TODO() (what Info and the others pass),
+// and c itself (a *gin.Context, whose Value does not reach the request's
+// context unless Engine.ContextWithFallback is set) all stand for this
+// request. A record logged with any other context keeps it, so a child
+// span started in the handler is honoured.
+//
+// The logger holds the request's context.Context, not c, which Gin reuses
+// for another request once this one ends: it may be handed to goroutines
+// the handler starts. Without Middleware in the chain it binds
+// slog.Default() the same way. It costs two small allocations: call it
+// once in a handler and keep the result rather than calling it per line.
+func Logger(c *gin.Context) *slog.Logger {
+	ctx := context.Background()
+	if c != nil && c.Request != nil {
+		ctx = c.Request.Context()
+	}
+	base, _ := ctx.Value(loggerKey{}).(*slog.Logger)
+	if base == nil {
+		base = slog.Default()
+	}
+	return slog.New(&requestHandler{h: base.Handler(), ctx: ctx})
+}
+
+// requestHandler passes records to h with the request's context when the
+// caller gave none.
+type requestHandler struct {
+	h   slog.Handler
+	ctx context.Context
+}
+
+// context returns the context a record is handled with: ctx, unless it
+// says nothing of its own (see Logger).
+func (h *requestHandler) context(ctx context.Context) context.Context {
+	switch ctx {
+	case nil, context.Background(), context.TODO():
+		return h.ctx
+	}
+	if gc, ok := ctx.(*gin.Context); ok {
+		if gc.Request != nil {
+			return gc.Request.Context()
+		}
+		return h.ctx
+	}
+	return ctx
+}
+
+func (h *requestHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.h.Enabled(h.context(ctx), level)
+}
+
+func (h *requestHandler) Handle(ctx context.Context, r slog.Record) error {
+	return h.h.Handle(h.context(ctx), r)
+}
+
+func (h *requestHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &requestHandler{h: h.h.WithAttrs(as), ctx: h.ctx}
+}
+
+func (h *requestHandler) WithGroup(name string) slog.Handler {
+	return &requestHandler{h: h.h.WithGroup(name), ctx: h.ctx}
+}
