@@ -15,6 +15,7 @@ require (
 )
 
 require (
+	github.com/andybalholm/brotli v1.2.0 // indirect
 	github.com/bytedance/gopkg v0.1.3 // indirect
 	github.com/bytedance/sonic v1.15.0 // indirect
 	github.com/bytedance/sonic/loader v0.5.0 // indirect
@@ -27,19 +28,26 @@ require (
 	github.com/go-playground/validator/v10 v10.30.1 // indirect
 	github.com/goccy/go-json v0.10.5 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
+	github.com/gofiber/schema v1.7.0 // indirect
+	github.com/gofiber/utils/v2 v2.0.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
+	github.com/klauspost/compress v1.18.4 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect
 	github.com/mattn/go-isatty v0.0.22 // indirect
+	github.com/mattn/go-runewidth v0.0.16 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	github.com/pelletier/go-toml/v2 v2.2.4 // indirect
+	github.com/philhofer/fwd v1.2.0 // indirect
 	github.com/quic-go/qpack v0.6.0 // indirect
 	github.com/quic-go/quic-go v0.59.0 // indirect
+	github.com/rivo/uniseg v0.2.0 // indirect
 	github.com/samber/lo v1.49.1 // indirect
+	github.com/tinylib/msgp v1.6.3 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect
 	github.com/ugorji/go/codec v1.3.1 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
@@ -61,17 +69,25 @@ replace github.com/logweave/logweave => ../
 require (
 	github.com/gin-contrib/zap v1.1.5
 	github.com/gin-gonic/gin v1.12.0
+	github.com/gofiber/fiber/v2 v2.52.15
+	github.com/gofiber/fiber/v3 v3.1.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/labstack/echo/v5 v5.3.1
 	github.com/logweave/logweave/contrib/echo v0.0.0
 	github.com/logweave/logweave/contrib/echov5 v0.0.0
+	github.com/logweave/logweave/contrib/fiber v0.0.0-00010101000000-000000000000
+	github.com/logweave/logweave/contrib/fiberv3 v0.0.0-00010101000000-000000000000
 	github.com/logweave/logweave/contrib/gin v0.0.0
 	github.com/samber/slog-echo v1.16.1
+	github.com/samber/slog-fiber v1.18.0
 	github.com/samber/slog-gin v1.21.0
+	github.com/valyala/fasthttp v1.69.0
 )
 
 replace (
 	github.com/logweave/logweave/contrib/echo => ../contrib/echo
 	github.com/logweave/logweave/contrib/echov5 => ../contrib/echov5
+	github.com/logweave/logweave/contrib/fiber => ../contrib/fiber
+	github.com/logweave/logweave/contrib/fiberv3 => ../contrib/fiberv3
 	github.com/logweave/logweave/contrib/gin => ../contrib/gin
 )

@@ -1,0 +1,5 @@
+//go:build !race
+
+package logweavefiber
+
+const raceEnabled = false

@@ -1,0 +1,17 @@
+// VisitAll is deprecated in newer fasthttp releases for All, which the
+// fasthttp versions Fiber v2 requires (1.51 and later) do not all have.
+//lint:file-ignore SA1019 All is missing from fasthttp before 1.6x, and Fiber v2 requires 1.51.
+
+package logweavefiber
+
+import "github.com/valyala/fasthttp"
+
+// visitRequestHeaders calls f with each header of h.
+func visitRequestHeaders(h *fasthttp.RequestHeader, f func(k, v []byte)) {
+	h.VisitAll(f)
+}
+
+// visitResponseHeaders calls f with each header of h.
+func visitResponseHeaders(h *fasthttp.ResponseHeader, f func(k, v []byte)) {
+	h.VisitAll(f)
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package logweavefiberv3
+
+const raceEnabled = false
