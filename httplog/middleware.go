@@ -43,6 +43,7 @@ const (
 	ProtocolVersionKey = "network.protocol.version"
 	ServerAddressKey   = "server.address"
 	ErrorTypeKey       = "error.type"
+	ErrorMessageKey    = "error.message" // the error a handler returned (Exchange.Error)
 	PanicKey           = "panic"
 	StackKey           = "stack"
 	// RequestBodyContentKey and ResponseBodyContentKey hold captured
@@ -208,54 +209,89 @@ func (c *config) skipped(r *http.Request) bool {
 	return c.skip != nil && c.skip(r)
 }
 
-// exchange is the per-request state, pooled: the wrapped writer and body.
-type exchange struct {
-	rw   responseWriter
-	body countingBody
+// Flight is one request on its way through the middleware or a Recorder:
+// the wrapped response writer (status, bytes, hijack, write errors,
+// captured body) and the wrapped request body. Framework adapters get one
+// from Recorder.Start, run the framework's chain with its Request and
+// ResponseWriter, and call End. A Flight is pooled: it must not be used
+// after End.
+type Flight struct {
+	rw    responseWriter
+	body  countingBody
+	c     *config
+	r     *http.Request
+	start time.Time
 }
 
-var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
+var flightPool = sync.Pool{New: func() any { return new(Flight) }}
+
+// start wraps w and r (which already carries ctx) for one request.
+func (c *config) start(w http.ResponseWriter, r *http.Request, start time.Time) *Flight {
+	f := flightPool.Get().(*Flight)
+	f.c, f.start = c, start
+	f.rw.reset(w, r)
+	if r.Body != nil && r.Body != http.NoBody {
+		f.body = countingBody{rc: r.Body, capture: f.body.capture[:0]}
+		if c.capturesBody(r.Header) {
+			f.body.limit = c.maxBody
+		}
+		r.Body = &f.body
+	}
+	if c.maxBody > 0 {
+		f.rw.capture = f.rw.capture[:0]
+		f.rw.captureLimit = -1 // decided at the first write, from the response's Content-Type
+		f.rw.wantCapture = c.capturesBody
+		f.rw.maxCapture = c.maxBody
+	}
+	f.r = r
+	return f
+}
+
+// Request returns the request to hand to the handlers: it carries the
+// trace context, and its body is counted.
+func (f *Flight) Request() *http.Request { return f.r }
+
+// ResponseWriter returns the writer to hand to the handlers. It keeps
+// every optional interface of the writer it wraps.
+func (f *Flight) ResponseWriter() http.ResponseWriter { return &f.rw }
+
+// Status returns the status sent so far, 0 when none was.
+func (f *Flight) Status() int { return f.rw.status }
+
+// End writes the access line and recycles the Flight. route is the route
+// template the framework matched ("" for none: Options.Route, r.Pattern
+// by default, is asked then); err is the error the handler returned, if
+// any, logged as error.message; recovered is the value of a panic the
+// caller recovered (nil for none). End never panics again: re-panicking
+// (Options.RePanic, http.ErrAbortHandler) is the caller's decision.
+func (f *Flight) End(route string, err error, recovered any) {
+	f.c.finish(f, route, err, recovered)
+	f.rw = responseWriter{capture: f.rw.capture[:0]}
+	f.body = countingBody{capture: f.body.capture[:0]}
+	f.r, f.c = nil, nil
+	if cap(f.rw.capture) <= maxPooledCapture && cap(f.body.capture) <= maxPooledCapture {
+		flightPool.Put(f)
+	}
+}
 
 func (c *config) serve(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ctx := c.begin(r.Context(), propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(w.Header()))
-
 	if c.skipped(r) {
 		next.ServeHTTP(w, r.WithContext(ctx))
 		return
 	}
-
-	ex := exchangePool.Get().(*exchange)
-	ex.rw.reset(w, r)
-	r = r.WithContext(ctx)
-	if r.Body != nil && r.Body != http.NoBody {
-		ex.body = countingBody{rc: r.Body, capture: ex.body.capture[:0]}
-		if c.capturesBody(r.Header) {
-			ex.body.limit = c.maxBody
-		}
-		r.Body = &ex.body
-	}
-	if c.maxBody > 0 {
-		ex.rw.capture = ex.rw.capture[:0]
-		ex.rw.captureLimit = -1 // decided at the first write, from the response's Content-Type
-		ex.rw.wantCapture = c.capturesBody
-		ex.rw.maxCapture = c.maxBody
-	}
+	f := c.start(w, r.WithContext(ctx), start)
 	defer func() {
 		p := recover()
-		c.finish(r, ex, start, p)
-		ex.rw = responseWriter{capture: ex.rw.capture[:0]}
-		ex.body = countingBody{capture: ex.body.capture[:0]}
-		if cap(ex.rw.capture) <= maxPooledCapture && cap(ex.body.capture) <= maxPooledCapture {
-			exchangePool.Put(ex)
-		}
+		f.End("", nil, p)
 		if p != nil && (c.rePanic || p == http.ErrAbortHandler) {
 			// ErrAbortHandler is how a handler asks net/http to drop the
 			// connection quietly; it must reach the server.
 			panic(p)
 		}
 	}()
-	next.ServeHTTP(&ex.rw, r)
+	next.ServeHTTP(&f.rw, f.r)
 }
 
 // begin reads the request's trace context and request id into ctx and
@@ -289,8 +325,8 @@ func (c *config) begin(ctx context.Context, in, out propagation.TextMapCarrier) 
 }
 
 // finish writes the access line once the handler returned or panicked.
-func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
-	rw := &ex.rw
+func (c *config) finish(f *Flight, route string, handlerErr error, p any) {
+	rw, r := &f.rw, f.r
 	aborted := p == http.ErrAbortHandler
 	panicked := p != nil && !aborted
 	if panicked && rw.status == 0 && !rw.hijacked {
@@ -314,28 +350,32 @@ func (c *config) finish(r *http.Request, ex *exchange, start time.Time, p any) {
 		}
 	}
 
+	if route == "" {
+		route = c.route(r)
+	}
 	e := Exchange{
 		Method:           r.Method,
-		Route:            c.route(r),
+		Route:            route,
 		Path:             r.URL.Path,
 		RawQuery:         r.URL.RawQuery,
 		Status:           status,
-		RequestBodySize:  ex.body.n,
+		RequestBodySize:  f.body.n,
 		ResponseBodySize: rw.bytes,
-		Duration:         time.Since(start),
+		Duration:         time.Since(f.start),
 		UserAgent:        r.UserAgent(),
 		Protocol:         protocolVersion(r),
 		Host:             hostOnly(r.Host),
 		RequestHeader:    r.Header,
 		ResponseHeader:   rw.Header(),
 		Request:          r,
+		Error:            handlerErr,
 	}
 	if panicked {
 		e.Panic = p
 		e.Stack = stack.Bounded(c.maxStack)
 	}
-	if ex.body.limit > 0 {
-		e.RequestBody, e.RequestBodyCaptured = ex.body.capture, true
+	if f.body.limit > 0 {
+		e.RequestBody, e.RequestBodyCaptured = f.body.capture, true
 	}
 	if rw.captureLimit > 0 {
 		e.ResponseBody, e.ResponseBodyCaptured = rw.capture, true
@@ -414,6 +454,9 @@ func (c *config) log(ctx context.Context, e *Exchange) {
 		attrs = append(attrs, slog.String(ErrorTypeKey, "client_closed_request"))
 	case e.Status >= 500:
 		attrs = append(attrs, slog.String(ErrorTypeKey, strconv.Itoa(e.Status)))
+	}
+	if e.Error != nil {
+		attrs = append(attrs, slog.String(ErrorMessageKey, e.Error.Error()))
 	}
 	c.logger.LogAttrs(ctx, level, AccessMessage, attrs...)
 }

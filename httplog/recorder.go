@@ -33,6 +33,17 @@ func (rec *Recorder) Begin(ctx context.Context, requestHeaders, responseHeaders 
 	return rec.c.begin(ctx, requestHeaders, responseHeaders)
 }
 
+// Start begins a request for an adapter whose framework runs on net/http
+// (Gin, Echo, Chi): Begin, then a Flight that wraps w and r. The adapter
+// runs the framework's chain with f.Request() and f.ResponseWriter() and
+// calls f.End when it returns. Requests that Skips excludes should not be
+// started.
+func (rec *Recorder) Start(w http.ResponseWriter, r *http.Request) *Flight {
+	now := time.Now()
+	ctx := rec.c.begin(r.Context(), propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(w.Header()))
+	return rec.c.start(w, r.WithContext(ctx), now)
+}
+
 // PanicStack returns the stack of the calling goroutine, bounded by
 // Options.MaxStackBytes: call it in the deferred function that recovered
 // a panic, for Exchange.Stack.
@@ -78,6 +89,9 @@ type Exchange struct {
 	// headers (Options.RequestHeaders, ResponseHeaders).
 	RequestHeader  http.Header
 	ResponseHeader http.Header
+	// Error is the error the handler returned, if any: logged as
+	// error.message beside the status it led to.
+	Error error
 	// Panic is a recovered panic's value (nil when none), Stack where it
 	// happened (PanicStack).
 	Panic any

@@ -2,6 +2,7 @@ package httplog_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -11,6 +12,7 @@ import (
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/httplog"
 	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // TestRecorderAsAnAdapterUsesIt drives Recorder the way a framework adapter
@@ -51,5 +53,46 @@ func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
 		if l[k] != v {
 			t.Errorf("%s = %v, want %v", k, l[k], v)
 		}
+	}
+}
+
+// TestFlightForAdapters drives Start and End as a net/http-based framework
+// adapter does: the status the handler wrote, the route the framework
+// matched, the error it returned, and a panic it recovered.
+func TestFlightForAdapters(t *testing.T) {
+	sink := &logSink{}
+	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
+
+	w := httptest.NewRecorder()
+	f := rec.Start(w, httptest.NewRequest("GET", "/items/7", nil))
+	if !trace.SpanContextFromContext(f.Request().Context()).IsValid() {
+		t.Fatal("the flight's request carries no trace")
+	}
+	f.ResponseWriter().WriteHeader(http.StatusNotFound)
+	if f.Status() != http.StatusNotFound {
+		t.Fatalf("Status() = %d", f.Status())
+	}
+	f.End("/items/:id", errors.New("no such item"), nil)
+	if w.Header().Get("X-Request-ID") == "" {
+		t.Error("no X-Request-ID on the response")
+	}
+
+	w = httptest.NewRecorder()
+	f = rec.Start(w, httptest.NewRequest("POST", "/items", nil))
+	f.End("/items", nil, "handler blew up")
+	if w.Code != http.StatusInternalServerError {
+		t.Errorf("a recovered panic before any header: client got %d, want 500", w.Code)
+	}
+
+	a := sink.access(t)
+	if len(a) != 2 {
+		t.Fatalf("lines %v", a)
+	}
+	if a[0]["http.route"] != "/items/:id" || num(a[0]["http.response.status_code"]) != 404 ||
+		a[0]["error.message"] != "no such item" || a[0]["level"] != "WARN" {
+		t.Errorf("error line %v", a[0])
+	}
+	if num(a[1]["http.response.status_code"]) != 500 || a[1]["panic"] != "handler blew up" || a[1]["level"] != "ERROR" {
+		t.Errorf("panic line %v", a[1])
 	}
 }
