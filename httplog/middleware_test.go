@@ -14,85 +14,25 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// logSink collects JSON log lines written concurrently by a server.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-// lines decodes every line written so far.
-func (s *logSink) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []map[string]any
-	for _, l := range bytes.Split(bytes.TrimSpace(s.buf.Bytes()), []byte("\n")) {
-		if len(l) == 0 {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal(l, &m); err != nil {
-			t.Fatalf("invalid log line %q: %v", l, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// access returns the access lines (msg "http request").
-func (s *logSink) access(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, m := range s.lines(t) {
-		if m["msg"] == httplog.AccessMessage {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// waitAccess waits until n access lines were written: the line is written
-// after the response, so a client can see the response first.
-func (s *logSink) waitAccess(t *testing.T, n int) []map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		a := s.access(t)
-		if len(a) >= n || time.Now().After(deadline) {
-			if len(a) != n {
-				t.Fatalf("want %d access lines, got %d: %v", n, len(a), a)
-			}
-			return a
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // server starts a real HTTP server on loopback with the middleware around h.
-func server(t *testing.T, h http.Handler, opts *httplog.Options) (*httptest.Server, *logSink) {
+func server(t *testing.T, h http.Handler, opts *httplog.Options) (*httptest.Server, *logtest.Sink) {
 	t.Helper()
 	return serverLogging(t, func(*slog.Logger) http.Handler { return h }, opts)
 }
 
 // serverLogging is server for handlers that log through the same logger.
-func serverLogging(t *testing.T, build func(*slog.Logger) http.Handler, opts *httplog.Options) (*httptest.Server, *logSink) {
+func serverLogging(t *testing.T, build func(*slog.Logger) http.Handler, opts *httplog.Options) (*httptest.Server, *logtest.Sink) {
 	t.Helper()
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	logger := logweave.New(sink, &logweave.Options{Service: "httplog-test", Level: slog.LevelDebug})
 	srv := httptest.NewServer(httplog.Middleware(logger, opts)(build(logger)))
 	t.Cleanup(srv.Close)
@@ -122,8 +62,6 @@ func newRequest(t *testing.T, method, url string, body io.Reader) *http.Request 
 	return req
 }
 
-func num(v any) int { f, _ := v.(float64); return int(f) }
-
 func TestAccessLineAndContext(t *testing.T) {
 	srv, sink := serverLogging(t, func(logger *slog.Logger) http.Handler {
 		mux := http.NewServeMux()
@@ -146,7 +84,7 @@ func TestAccessLineAndContext(t *testing.T) {
 	if got := resp.Header.Get("X-Request-ID"); got != "req-abc" {
 		t.Errorf("response X-Request-ID = %q, want the incoming one", got)
 	}
-	a := sink.waitAccess(t, 1)[0]
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
 	want := map[string]any{
 		"http.request.method": "POST", "http.route": "POST /users/{id}", "url.path": "/users/42",
 		"url.query": "sort=asc&token=" + httplog.Mask, "user_agent.original": "test-agent/1.0",
@@ -158,8 +96,8 @@ func TestAccessLineAndContext(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, a[k], v)
 		}
 	}
-	if num(a["http.response.status_code"]) != 201 || num(a["http.response.body.size"]) != len("created 42") ||
-		num(a["http.request.body.size"]) != len("hello body") {
+	if logtest.Num(a["http.response.status_code"]) != 201 || logtest.Num(a["http.response.body.size"]) != len("created 42") ||
+		logtest.Num(a["http.request.body.size"]) != len("hello body") {
 		t.Errorf("status/sizes wrong: %v", a)
 	}
 	if d, ok := a["http.server.request.duration"].(float64); !ok || d <= 0 || d > 5 {
@@ -170,7 +108,7 @@ func TestAccessLineAndContext(t *testing.T) {
 	}
 	// The handler's own line carries the same trace and request id.
 	inside := 0
-	for _, l := range sink.lines(t) {
+	for _, l := range sink.Lines(t) {
 		if l["msg"] == "inside" {
 			inside++
 		}
@@ -201,7 +139,7 @@ func TestTraceStartedWhenNoneOrInvalid(t *testing.T) {
 		}
 	}
 	seen := map[any]bool{}
-	for _, a := range sink.waitAccess(t, 5) {
+	for _, a := range sink.Wait(t, httplog.AccessMessage, 5) {
 		if a["request_id"] != nil {
 			t.Errorf("request_id %v logged though none arrived", a["request_id"])
 		}
@@ -215,7 +153,7 @@ func TestTraceStartedWhenNoneOrInvalid(t *testing.T) {
 
 func TestExistingSpanKept(t *testing.T) {
 	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{1, 2, 3}, SpanID: trace.SpanID{4, 5}, TraceFlags: 1})
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	logger := logweave.New(sink, nil)
 	var inner trace.SpanContext
 	h := httplog.Middleware(logger, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -265,11 +203,11 @@ func TestStatusAndBytes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			srv, sink := server(t, c.h, nil)
 			resp, _ := get(t, newRequest(t, c.method, srv.URL+"/", nil))
-			a := sink.waitAccess(t, 1)[0]
-			if resp.StatusCode != c.wantStatus || num(a["http.response.status_code"]) != c.wantStatus {
+			a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+			if resp.StatusCode != c.wantStatus || logtest.Num(a["http.response.status_code"]) != c.wantStatus {
 				t.Errorf("client got %d, logged %v, want %d", resp.StatusCode, a["http.response.status_code"], c.wantStatus)
 			}
-			if num(a["http.response.body.size"]) != c.wantBytes || a["level"] != c.wantLevel {
+			if logtest.Num(a["http.response.body.size"]) != c.wantBytes || a["level"] != c.wantLevel {
 				t.Errorf("logged %v bytes at %v, want %d at %s", a["http.response.body.size"], a["level"], c.wantBytes, c.wantLevel)
 			}
 		})
@@ -299,7 +237,7 @@ func TestLargeFileThroughReadFrom(t *testing.T) {
 	if body != string(data) {
 		t.Fatalf("body differs (%d bytes)", len(body))
 	}
-	if a := sink.waitAccess(t, 1)[0]; num(a["http.response.body.size"]) != len(data) {
+	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; logtest.Num(a["http.response.body.size"]) != len(data) {
 		t.Fatalf("logged %v bytes, want %d", a["http.response.body.size"], len(data))
 	}
 }
@@ -357,8 +295,8 @@ func TestServerSentEventsFlushed(t *testing.T) {
 		rd.ReadString('\n')
 		next <- struct{}{} // the handler goes on only once we saw the event: it was flushed
 	}
-	a := sink.waitAccess(t, 1)[0]
-	if num(a["http.response.status_code"]) != 200 || num(a["http.response.body.size"]) != 3*len("data: event0\n\n") {
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+	if logtest.Num(a["http.response.status_code"]) != 200 || logtest.Num(a["http.response.body.size"]) != 3*len("data: event0\n\n") {
 		t.Fatalf("access line %v", a)
 	}
 }
@@ -398,7 +336,7 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 	if echo, _ := rd.ReadString('\n'); echo != "echo ping\n" {
 		t.Fatalf("echo %q", echo)
 	}
-	if a := sink.waitAccess(t, 1)[0]; num(a["http.response.status_code"]) != 101 {
+	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; logtest.Num(a["http.response.status_code"]) != 101 {
 		t.Fatalf("logged status %v, want 101", a["http.response.status_code"])
 	}
 }
@@ -442,9 +380,9 @@ func TestPanics(t *testing.T) {
 		if resp.StatusCode != 500 {
 			t.Fatalf("client got %d, want 500", resp.StatusCode)
 		}
-		a := sink.waitAccess(t, 1)[0]
+		a := sink.Wait(t, httplog.AccessMessage, 1)[0]
 		stack, _ := a["stack"].(string)
-		if num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" || a["error.type"] != "panic" ||
+		if logtest.Num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" || a["error.type"] != "panic" ||
 			!strings.Contains(a["panic"].(string), "boom in the handler") || !strings.Contains(stack, "TestPanics") || len(stack) > 8<<10+64 {
 			t.Fatalf("access line %v", a)
 		}
@@ -456,7 +394,7 @@ func TestPanics(t *testing.T) {
 			panic("late")
 		}), nil)
 		resp, _ := get(t, newRequest(t, "GET", srv.URL+"/p", nil))
-		if a := sink.waitAccess(t, 1)[0]; resp.StatusCode != 202 || num(a["http.response.status_code"]) != 202 || a["level"] != "ERROR" {
+		if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; resp.StatusCode != 202 || logtest.Num(a["http.response.status_code"]) != 202 || a["level"] != "ERROR" {
 			t.Fatalf("client %d, access line %v", resp.StatusCode, a)
 		}
 	})
@@ -467,14 +405,14 @@ func TestPanics(t *testing.T) {
 		if _, err := http.Get(srv.URL + "/abort"); err == nil {
 			t.Fatal("the connection should have been dropped")
 		}
-		a := sink.waitAccess(t, 1)[0]
-		if num(a["http.response.status_code"]) != httplog.StatusClientClosedRequest || a["stack"] != nil {
+		a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+		if logtest.Num(a["http.response.status_code"]) != httplog.StatusClientClosedRequest || a["stack"] != nil {
 			t.Fatalf("access line %v", a)
 		}
 	})
 	t.Run("RePanic", func(t *testing.T) {
 		var recovered any
-		sink := &logSink{}
+		sink := &logtest.Sink{}
 		h := httplog.Middleware(logweave.New(sink, nil), &httplog.Options{RePanic: true})(
 			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("again") }))
 		outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -483,8 +421,8 @@ func TestPanics(t *testing.T) {
 		})
 		rec := httptest.NewRecorder()
 		outer.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
-		if recovered != "again" || rec.Code != 500 || len(sink.access(t)) != 1 {
-			t.Fatalf("recovered %v, code %d, lines %d", recovered, rec.Code, len(sink.access(t)))
+		if recovered != "again" || rec.Code != 500 || len(sink.WithMsg(t, httplog.AccessMessage)) != 1 {
+			t.Fatalf("recovered %v, code %d, lines %d", recovered, rec.Code, len(sink.WithMsg(t, httplog.AccessMessage)))
 		}
 	})
 }
@@ -501,8 +439,8 @@ func TestClientAbortIs499(t *testing.T) {
 	if _, err := http.DefaultClient.Do(req); err == nil {
 		t.Fatal("want the canceled request to fail")
 	}
-	a := sink.waitAccess(t, 1)[0]
-	if num(a["http.response.status_code"]) != 499 || a["level"] != "WARN" || a["error.type"] != "client_closed_request" {
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+	if logtest.Num(a["http.response.status_code"]) != 499 || a["level"] != "WARN" || a["error.type"] != "client_closed_request" {
 		t.Fatalf("access line %v", a)
 	}
 }
@@ -514,7 +452,7 @@ func TestSpoofedForwardingHeadersIgnoredByDefault(t *testing.T) {
 	req.Header.Set("X-Real-IP", "6.6.6.6")
 	req.Header.Set("Forwarded", "for=6.6.6.6")
 	get(t, req)
-	if a := sink.waitAccess(t, 1)[0]; a["client.address"] != "127.0.0.1" {
+	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; a["client.address"] != "127.0.0.1" {
 		t.Fatalf("client.address %v, want the socket peer", a["client.address"])
 	}
 }
@@ -533,7 +471,7 @@ func TestHeadersLoggedOnlyFromAllowlistAndMasked(t *testing.T) {
 	req.Header.Set("Accept", "text/plain")
 	req.Header.Set("X-Other", "not logged")
 	get(t, req)
-	a := sink.waitAccess(t, 1)[0]
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
 	want := map[string]any{
 		"http.request.header.authorization": httplog.Mask, "http.request.header.cookie": httplog.Mask,
 		"http.request.header.accept": "text/plain", "http.response.header.set-cookie": httplog.Mask,
@@ -567,7 +505,7 @@ func TestSkipAndLevels(t *testing.T) {
 		}
 	}
 	got := map[string]any{}
-	for _, a := range sink.waitAccess(t, 3) {
+	for _, a := range sink.Wait(t, httplog.AccessMessage, 3) {
 		got[a["url.path"].(string)] = a["level"]
 	}
 	if got["/slow"] != "WARN" || got["/missing"] != "WARN" || got["/ok"] != "INFO" || len(got) != 3 {
@@ -599,14 +537,14 @@ func TestBodyCapture(t *testing.T) {
 	req.Header.Set("Content-Type", "text/plain")
 	get(t, req)
 
-	a := sink.waitAccess(t, 3)
+	a := sink.Wait(t, httplog.AccessMessage, 3)
 	if a[0]["http.request.body"] != `{"nam` || a[0]["http.request.body.truncated"] != nil {
 		t.Errorf("request body: only what the handler read: %v", a[0]["http.request.body"])
 	}
 	if a[0]["http.response.body"] != `{"ok":true,"padd` || a[0]["http.response.body.truncated"] != true {
 		t.Errorf("response body capped at 16 bytes: %v %v", a[0]["http.response.body"], a[0]["http.response.body.truncated"])
 	}
-	if a[1]["http.response.body"] != `{"copied":"yyyyy` || num(a[1]["http.response.body.size"]) != len(`{"copied":"`)+50+2 {
+	if a[1]["http.response.body"] != `{"copied":"yyyyy` || logtest.Num(a[1]["http.response.body.size"]) != len(`{"copied":"`)+50+2 {
 		t.Errorf("io.Copy response captured %v, size %v", a[1]["http.response.body"], a[1]["http.response.body.size"])
 	}
 	if a[2]["http.request.body"] != nil {
@@ -632,8 +570,8 @@ func TestSkipRoutesAndSampling(t *testing.T) {
 	for range 10 {
 		get(t, newRequest(t, "GET", srv.URL+"/ping", nil))
 	}
-	a := sink.waitAccess(t, 3) // the failing health check, and 2 of 10 pings
-	if a[0]["url.path"] != "/healthz" || num(a[0]["http.response.status_code"]) != 503 {
+	a := sink.Wait(t, httplog.AccessMessage, 3) // the failing health check, and 2 of 10 pings
+	if a[0]["url.path"] != "/healthz" || logtest.Num(a[0]["http.response.status_code"]) != 503 {
 		t.Errorf("failing health check must be logged: %v", a[0])
 	}
 	if a[1]["url.path"] != "/ping" || a[2]["url.path"] != "/ping" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -18,7 +19,7 @@ import (
 // TestRecorderAsAnAdapterUsesIt drives Recorder the way a framework adapter
 // does, and checks the line has Middleware's fields and masking.
 func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	rec := httplog.NewRecorder(logweave.New(sink, nil), &httplog.Options{
 		RequestHeaders: []string{"Authorization"}, ResponseTraceparent: true,
 	})
@@ -41,9 +42,9 @@ func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
 		Duration: 3 * time.Millisecond, ClientIP: netip.MustParseAddr("203.0.113.5"), Protocol: "1.1",
 		RequestHeader: req.Header, ResponseHeader: resp,
 	})
-	a := sink.access(t)
+	a := sink.WithMsg(t, httplog.AccessMessage)
 	if len(a) != 1 {
-		t.Fatalf("lines %v", sink.lines(t))
+		t.Fatalf("lines %v", sink.Lines(t))
 	}
 	l := a[0]
 	for k, v := range map[string]any{
@@ -60,7 +61,7 @@ func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
 // adapter does: the status the handler wrote, the route the framework
 // matched, the error it returned, and a panic it recovered.
 func TestFlightForAdapters(t *testing.T) {
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
 
 	w := httptest.NewRecorder()
@@ -84,15 +85,15 @@ func TestFlightForAdapters(t *testing.T) {
 		t.Errorf("a recovered panic before any header: client got %d, want 500", w.Code)
 	}
 
-	a := sink.access(t)
+	a := sink.WithMsg(t, httplog.AccessMessage)
 	if len(a) != 2 {
 		t.Fatalf("lines %v", a)
 	}
-	if a[0]["http.route"] != "/items/:id" || num(a[0]["http.response.status_code"]) != 404 ||
+	if a[0]["http.route"] != "/items/:id" || logtest.Num(a[0]["http.response.status_code"]) != 404 ||
 		a[0]["error.message"] != "no such item" || a[0]["level"] != "WARN" {
 		t.Errorf("error line %v", a[0])
 	}
-	if num(a[1]["http.response.status_code"]) != 500 || a[1]["panic"] != "handler blew up" || a[1]["level"] != "ERROR" {
+	if logtest.Num(a[1]["http.response.status_code"]) != 500 || a[1]["panic"] != "handler blew up" || a[1]["level"] != "ERROR" {
 		t.Errorf("panic line %v", a[1])
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -27,7 +28,7 @@ func TestTransportPropagatesAndLogs(t *testing.T) {
 	}))
 	defer backend.Close()
 
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	client := &http.Client{Transport: httplog.Transport(nil, logweave.New(sink, &logweave.Options{Level: slog.LevelDebug}), nil)}
 	ctx := tracectx.WithRequestID(tracectx.NewRoot(context.Background()), "req-9")
 	parent := trace.SpanContextFromContext(ctx)
@@ -51,17 +52,17 @@ func TestTransportPropagatesAndLogs(t *testing.T) {
 	if req.Header.Get("traceparent") != "" {
 		t.Error("the caller's request was modified")
 	}
-	lines := sink.lines(t)
+	lines := sink.Lines(t)
 	if len(lines) != 1 {
 		t.Fatalf("lines %v", lines)
 	}
 	l := lines[0]
-	if l["msg"] != httplog.OutboundMessage || l["level"] != "INFO" || num(l["http.response.status_code"]) != 200 ||
+	if l["msg"] != httplog.OutboundMessage || l["level"] != "INFO" || logtest.Num(l["http.response.status_code"]) != 200 ||
 		l["url.path"] != "/users/7" || l["server.address"] != "127.0.0.1" || l["trace_id"] != parent.TraceID().String() ||
 		l["span_id"] != parts[2] || l["request_id"] != "req-9" {
 		t.Fatalf("line %v", l)
 	}
-	if strings.Contains(sink.buf.String(), "secret") {
+	if strings.Contains(sink.String(), "secret") {
 		t.Fatal("the query was logged")
 	}
 
@@ -73,7 +74,7 @@ func TestTransportPropagatesAndLogs(t *testing.T) {
 	}
 	resp.Body.Close()
 	<-got
-	if l := sink.lines(t)[1]; l["level"] != "ERROR" || num(l["http.response.status_code"]) != 502 {
+	if l := sink.Lines(t)[1]; l["level"] != "ERROR" || logtest.Num(l["http.response.status_code"]) != 502 {
 		t.Fatalf("5xx line %v", l)
 	}
 }
@@ -86,14 +87,14 @@ func TestTransportUnreachable(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
 
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	client := &http.Client{Transport: httplog.Transport(nil, logweave.New(sink, nil), nil)}
 	resp, err := client.Get("http://" + addr + "/x")
 	if err == nil {
 		resp.Body.Close()
 		t.Fatal("want a connection error")
 	}
-	l := sink.lines(t)
+	l := sink.Lines(t)
 	if len(l) != 1 || l[0]["level"] != "ERROR" || !strings.Contains(l[0]["error"].(string), "refused") ||
 		l[0]["http.response.status_code"] != nil {
 		t.Fatalf("lines %v", l)

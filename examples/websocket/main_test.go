@@ -1,50 +1,23 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/internal/logtest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) lines(t *testing.T) []map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(s.b.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("%v: %q", err, l)
-		}
-		out = append(out, m)
-	}
-	return out
-}
 
 // TestWebSocketThroughMiddleware runs a real WebSocket client against the
 // echo server on loopback: the upgrade works through the middleware, the
 // messages' lines carry the caller's trace, and the access line says 101.
 func TestWebSocketThroughMiddleware(t *testing.T) {
-	sink := &syncBuffer{}
+	sink := &logtest.Sink{}
 	srv := httptest.NewServer(newServer(logweave.New(sink, nil)))
 	defer srv.Close()
 
@@ -73,7 +46,7 @@ func TestWebSocketThroughMiddleware(t *testing.T) {
 	for {
 		var access map[string]any
 		messages := 0
-		for _, l := range sink.lines(t) {
+		for _, l := range sink.Lines(t) {
 			switch l["msg"] {
 			case "http request":
 				access = l

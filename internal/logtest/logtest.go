@@ -1,0 +1,131 @@
+// Package logtest is the test support shared by logweave's packages and
+// contrib modules: a writer that collects JSON log lines and decodes them,
+// waiting for lines a server writes after its response, and a check for
+// goroutines left behind.
+package logtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/logweave/logweave"
+)
+
+// Sink is an io.Writer that collects JSON lines; safe for concurrent use.
+type Sink struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// NewLogger returns a logweave logger at DEBUG writing into a new Sink.
+func NewLogger() (*slog.Logger, *Sink) {
+	s := &Sink{}
+	return logweave.New(s, &logweave.Options{Service: "test", Level: slog.LevelDebug}), s
+}
+
+// Write appends p.
+func (s *Sink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+// Reset forgets the lines written so far.
+func (s *Sink) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.buf.Reset()
+}
+
+// String returns everything written so far.
+func (s *Sink) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// Lines decodes every line written so far; an invalid line fails t.
+func (s *Sink) Lines(t testing.TB) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(s.String()), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("invalid log line %q: %v", l, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// WithMsg returns the lines whose msg is msg.
+func (s *Sink) WithMsg(t testing.TB, msg string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, m := range s.Lines(t) {
+		if m["msg"] == msg {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Wait waits until n lines with msg were written, and fails t unless
+// exactly n were within five seconds. Servers write access lines after
+// the response, so a client can see the response first.
+func (s *Sink) Wait(t testing.TB, msg string, n int) []map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := s.WithMsg(t, msg)
+		if len(got) >= n || time.Now().After(deadline) {
+			if len(got) != n {
+				t.Fatalf("want %d %q lines, got %d: %v", n, msg, len(got), got)
+			}
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Num returns a decoded JSON number as an int (0 for anything else).
+func Num(v any) int {
+	f, _ := v.(float64)
+	return int(f)
+}
+
+// Leaked returns the stacks of goroutines that mention any of match
+// (package paths, for example), after waiting up to wait for them to end.
+// A TestMain calls it after the tests to find servers left running.
+func Leaked(wait time.Duration, match ...string) []string {
+	deadline := time.Now().Add(wait)
+	for {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		var leaked []string
+		for _, g := range strings.Split(string(buf), "\n\n") {
+			if strings.Contains(g, "logtest.Leaked") {
+				continue // this goroutine
+			}
+			for _, m := range match {
+				if strings.Contains(g, m) {
+					leaked = append(leaked, g)
+					break
+				}
+			}
+		}
+		if len(leaked) == 0 || time.Now().After(deadline) {
+			return leaked
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
