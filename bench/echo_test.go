@@ -7,7 +7,6 @@ import (
 
 	echov4 "github.com/labstack/echo/v4"
 	echov5 "github.com/labstack/echo/v5"
-	"github.com/logweave/logweave"
 	logweaveecho "github.com/logweave/logweave/contrib/echo"
 	"github.com/logweave/logweave/contrib/echov5"
 	slogecho "github.com/samber/slog-echo"
@@ -59,14 +58,10 @@ var echoV5Cases = []struct {
 // sets the level above the access line's. Echo v4 runs each middleware
 // constructor per request (one closure each); v5 builds the chain once.
 func BenchmarkEcho(b *testing.B) {
-	for _, level := range []struct {
-		name  string
-		level slog.Level
-	}{{"on", slog.LevelInfo}, {"off", slog.LevelError + 4}} {
+	for _, level := range loggerLevels {
 		for _, mc := range echoV4Cases {
 			b.Run("logger="+level.name+"/mw="+mc.name, func(b *testing.B) {
-				w := &countingWriter{}
-				logger := logweave.New(w, &logweave.Options{Service: "bench", Level: level.level})
+				logger, w := newBenchLogger(level.level)
 				e := echov4.New()
 				if mc.mw != nil {
 					e.Use(mc.mw(logger))
@@ -80,8 +75,7 @@ func BenchmarkEcho(b *testing.B) {
 		}
 		for _, mc := range echoV5Cases {
 			b.Run("logger="+level.name+"/mw="+mc.name, func(b *testing.B) {
-				w := &countingWriter{}
-				logger := logweave.New(w, &logweave.Options{Service: "bench", Level: level.level})
+				logger, w := newBenchLogger(level.level)
 				e := echov5.New()
 				if mc.mw != nil {
 					e.Use(mc.mw(logger))

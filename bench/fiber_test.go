@@ -7,7 +7,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	fiberv3 "github.com/gofiber/fiber/v3"
-	"github.com/logweave/logweave"
 	logweavefiber "github.com/logweave/logweave/contrib/fiber"
 	logweavefiberv3 "github.com/logweave/logweave/contrib/fiberv3"
 	slogfiber "github.com/samber/slog-fiber"
@@ -57,14 +56,6 @@ func fiberRequest() *fasthttp.RequestCtx {
 	return fctx
 }
 
-// fiberLevels are the logger levels of the Fiber benchmarks: on writes
-// the access line, off sets the level above it, which shows what the
-// middleware costs without it.
-var fiberLevels = []struct {
-	name  string
-	level slog.Level
-}{{"on", slog.LevelInfo}, {"off", slog.LevelError + 4}}
-
 // serveFiber calls h with fctx b.N times, as fasthttp's server does: the
 // response is reset between requests, the request kept.
 func serveFiber(b *testing.B, h fasthttp.RequestHandler, fctx *fasthttp.RequestCtx, w *countingWriter, logged bool) {
@@ -88,13 +79,13 @@ func serveFiber(b *testing.B, h fasthttp.RequestHandler, fctx *fasthttp.RequestC
 // fasthttp.RequestCtx, so no network and no allocation of the server's
 // are counted.
 func BenchmarkFiber(b *testing.B) {
-	for _, level := range fiberLevels {
+	for _, level := range loggerLevels {
 		for _, mc := range fiberMiddlewares {
 			b.Run("logger="+level.name+"/mw="+mc.name, func(b *testing.B) {
-				w := &countingWriter{}
+				logger, w := newBenchLogger(level.level)
 				app := fiber.New(fiber.Config{DisableStartupMessage: true})
 				if mc.new != nil {
-					app.Use(mc.new(logweave.New(w, &logweave.Options{Service: "bench", Level: level.level})))
+					app.Use(mc.new(logger))
 				}
 				app.Get("/users/:id", func(c *fiber.Ctx) error { return c.SendString(`{"id":42}`) })
 				serveFiber(b, app.Handler(), fiberRequest(), w, level.name == "on" && mc.new != nil)
@@ -105,13 +96,13 @@ func BenchmarkFiber(b *testing.B) {
 
 // BenchmarkFiberV3 is BenchmarkFiber for Fiber v3.
 func BenchmarkFiberV3(b *testing.B) {
-	for _, level := range fiberLevels {
+	for _, level := range loggerLevels {
 		for _, mc := range fiberV3Middlewares {
 			b.Run("logger="+level.name+"/mw="+mc.name, func(b *testing.B) {
-				w := &countingWriter{}
+				logger, w := newBenchLogger(level.level)
 				app := fiberv3.New()
 				if mc.new != nil {
-					app.Use(mc.new(logweave.New(w, &logweave.Options{Service: "bench", Level: level.level})))
+					app.Use(mc.new(logger))
 				}
 				app.Get("/users/:id", func(c fiberv3.Ctx) error { return c.SendString(`{"id":42}`) })
 				serveFiber(b, app.Handler(), fiberRequest(), w, level.name == "on" && mc.new != nil)

@@ -64,10 +64,7 @@ func newGinZapLogger(w *countingWriter, level slog.Level) *zap.Logger {
 // allocates nothing. logger=off sets the level above the access line.
 func BenchmarkGin(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
-	for _, level := range []struct {
-		name  string
-		level slog.Level
-	}{{"on", slog.LevelInfo}, {"off", slog.LevelError + 4}} {
+	for _, level := range loggerLevels {
 		for _, mc := range ginMiddlewares {
 			b.Run("logger="+level.name+"/mw="+mc.name, func(b *testing.B) {
 				w := &countingWriter{}

@@ -229,3 +229,18 @@ func (h noopHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
 
 // WithGroup ignores the group for the same reason.
 func (h noopHandler) WithGroup(string) slog.Handler { return h }
+
+// loggerLevels are the two ways the middleware benchmarks run: "on"
+// writes the access line; "off" sets the level above it, which shows what
+// a middleware costs without it.
+var loggerLevels = []struct {
+	name  string
+	level slog.Level
+}{{"on", slog.LevelInfo}, {"off", slog.LevelError + 4}}
+
+// newBenchLogger returns the logweave logger every middleware benchmark
+// logs through, at level, writing to a new counting writer.
+func newBenchLogger(level slog.Level) (*slog.Logger, *countingWriter) {
+	w := &countingWriter{}
+	return logweave.New(w, &logweave.Options{Service: "bench", Level: level}), w
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	chihttplog "github.com/go-chi/httplog/v3"
-	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/httplog"
 	slogchi "github.com/samber/slog-chi"
 )
@@ -59,14 +58,10 @@ var okHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 // over the bare handler. logger=on writes the access line; logger=off sets
 // the level above it, which shows what the middleware costs without it.
 func BenchmarkMiddleware(b *testing.B) {
-	for _, level := range []struct {
-		name  string
-		level slog.Level
-	}{{"on", slog.LevelInfo}, {"off", slog.LevelError + 4}} {
+	for _, level := range loggerLevels {
 		for _, mc := range middlewares {
 			b.Run("logger="+level.name+"/mw="+mc.name, func(b *testing.B) {
-				w := &countingWriter{}
-				logger := logweave.New(w, &logweave.Options{Service: "bench", Level: level.level})
+				logger, w := newBenchLogger(level.level)
 				router := chi.NewRouter()
 				router.Use(func(next http.Handler) http.Handler { return mc.wrap(logger, next) })
 				router.Get("/users/{id}", okHandler)
