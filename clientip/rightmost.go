@@ -63,12 +63,20 @@ func (s rightmostNonPrivate) ClientIP(r *http.Request) netip.Addr {
 	}
 	var e entries
 	s.h.parse(r, &e)
+	return rightmostOutside(&e, isPrivate)
+}
+
+// rightmostOutside walks e from the right, past the entries inside (the
+// proxies), and returns the first one outside. It stops with the zero Addr
+// at an entry with no address: looking past it would reach what the client
+// itself wrote.
+func rightmostOutside(e *entries, inside func(netip.Addr) bool) netip.Addr {
 	for i := e.len() - 1; i >= 0; i-- {
 		a := e.at(i)
 		if !a.IsValid() {
 			return netip.Addr{}
 		}
-		if !isPrivate(a) {
+		if !inside(a) {
 			return a
 		}
 	}
@@ -175,16 +183,7 @@ func (s rightmostTrustedRange) ClientIP(r *http.Request) netip.Addr {
 	}
 	var e entries
 	s.h.parse(r, &e)
-	for i := e.len() - 1; i >= 0; i-- {
-		a := e.at(i)
-		if !a.IsValid() {
-			return netip.Addr{}
-		}
-		if !s.isTrusted(a) {
-			return a
-		}
-	}
-	return netip.Addr{}
+	return rightmostOutside(&e, s.isTrusted)
 }
 
 // isTrusted reports whether a lies in a trusted prefix; the zero Addr does not.
