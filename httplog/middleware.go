@@ -221,6 +221,7 @@ type Flight struct {
 	c     *config
 	r     *http.Request
 	start time.Time
+	stack string // set by SetPanicStack
 }
 
 var flightPool = sync.Pool{New: func() any { return new(Flight) }}
@@ -258,6 +259,20 @@ func (f *Flight) ResponseWriter() http.ResponseWriter { return &f.rw }
 // Status returns the status sent so far, 0 when none was.
 func (f *Flight) Status() int { return f.rw.status }
 
+// Hijacked reports whether the handler took the connection over
+// (WebSocket): the response is then the handler's, and an adapter must not
+// write an error response on it.
+func (f *Flight) Hijacked() bool { return f.rw.hijacked }
+
+// SetPanicStack gives End the stack of a panic that was recovered
+// elsewhere (a framework's recovery middleware that ran first), for the
+// access line; by default End takes the stack of its caller.
+func (f *Flight) SetPanicStack(stack string) { f.stack = stack }
+
+// NoRoute, passed as End's route, says that the framework matched no
+// route (its own 404 or 405), so Options.Route is not asked for one.
+const NoRoute = "\x00no route"
+
 // End writes the access line and recycles the Flight. route is the route
 // template the framework matched ("" for none: Options.Route, r.Pattern
 // by default, is asked then); err is the error the handler returned, if
@@ -268,7 +283,7 @@ func (f *Flight) End(route string, err error, recovered any) {
 	f.c.finish(f, route, err, recovered)
 	f.rw = responseWriter{capture: f.rw.capture[:0]}
 	f.body = countingBody{capture: f.body.capture[:0]}
-	f.r, f.c = nil, nil
+	f.r, f.c, f.stack = nil, nil, ""
 	if cap(f.rw.capture) <= maxPooledCapture && cap(f.body.capture) <= maxPooledCapture {
 		flightPool.Put(f)
 	}
@@ -350,7 +365,16 @@ func (c *config) finish(f *Flight, route string, handlerErr error, p any) {
 		}
 	}
 
-	if route == "" {
+	duration := time.Since(f.start)
+	level := c.levelOf(status, duration, panicked)
+	ctx := r.Context()
+	if !c.logger.Enabled(ctx, level) {
+		return // before building the line: a disabled access log costs nothing more
+	}
+	switch route {
+	case NoRoute:
+		route = ""
+	case "":
 		route = c.route(r)
 	}
 	e := Exchange{
@@ -361,7 +385,7 @@ func (c *config) finish(f *Flight, route string, handlerErr error, p any) {
 		Status:           status,
 		RequestBodySize:  f.body.n,
 		ResponseBodySize: rw.bytes,
-		Duration:         time.Since(f.start),
+		Duration:         duration,
 		UserAgent:        r.UserAgent(),
 		Protocol:         protocolVersion(r),
 		Host:             hostOnly(r.Host),
@@ -372,7 +396,10 @@ func (c *config) finish(f *Flight, route string, handlerErr error, p any) {
 	}
 	if panicked {
 		e.Panic = p
-		e.Stack = stack.Bounded(c.maxStack)
+		e.Stack = f.stack
+		if e.Stack == "" {
+			e.Stack = stack.Bounded(c.maxStack)
+		}
 	}
 	if f.body.limit > 0 {
 		e.RequestBody, e.RequestBodyCaptured = f.body.capture, true
@@ -380,17 +407,21 @@ func (c *config) finish(f *Flight, route string, handlerErr error, p any) {
 	if rw.captureLimit > 0 {
 		e.ResponseBody, e.ResponseBodyCaptured = rw.capture, true
 	}
-	c.log(r.Context(), &e)
+	c.logAt(ctx, level, &e)
 }
 
 // log writes the access line for e, unless its level is disabled or the
 // route is skipped or sampled out.
 func (c *config) log(ctx context.Context, e *Exchange) {
-	panicked := e.Panic != nil
-	level := c.levelOf(e.Status, e.Duration, panicked)
-	if !c.logger.Enabled(ctx, level) {
-		return
+	level := c.levelOf(e.Status, e.Duration, e.Panic != nil)
+	if c.logger.Enabled(ctx, level) {
+		c.logAt(ctx, level, e)
 	}
+}
+
+// logAt is log once the level is known to be enabled.
+func (c *config) logAt(ctx context.Context, level slog.Level, e *Exchange) {
+	panicked := e.Panic != nil
 	if !panicked && e.Status < 500 && (c.skipRoutes != nil || c.sample != nil) {
 		key := e.Route
 		if key == "" {

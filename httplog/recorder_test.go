@@ -1,8 +1,10 @@
 package httplog_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -95,5 +97,64 @@ func TestFlightForAdapters(t *testing.T) {
 	}
 	if logtest.Num(a[1]["http.response.status_code"]) != 500 || a[1]["panic"] != "handler blew up" || a[1]["level"] != "ERROR" {
 		t.Errorf("panic line %v", a[1])
+	}
+}
+
+func TestFlightNoRouteAndPanicStack(t *testing.T) {
+	sink := &logtest.Sink{}
+	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
+	r := httptest.NewRequest("GET", "/x", nil)
+	r.Pattern = "GET /x" // a router set it, but the framework says nothing matched
+	f := rec.Start(httptest.NewRecorder(), r)
+	f.SetPanicStack("stack from the framework's recovery")
+	f.End(httplog.NoRoute, nil, "boom")
+	l := sink.WithMsg(t, httplog.AccessMessage)[0]
+	if l["http.route"] != nil || l["stack"] != "stack from the framework's recovery" {
+		t.Fatalf("line %v", l)
+	}
+}
+
+// hijackRecorder is a ResponseWriter that can be hijacked, standing for
+// net/http's: after Hijack, its writes fail as net/http's do.
+type hijackRecorder struct {
+	*httptest.ResponseRecorder
+	hijacked bool
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h.hijacked = true
+	c1, c2 := net.Pipe()
+	c2.Close()
+	return c1, bufio.NewReadWriter(bufio.NewReader(c1), bufio.NewWriter(c1)), nil
+}
+
+func (h *hijackRecorder) Write(p []byte) (int, error) {
+	if h.hijacked {
+		return 0, http.ErrHijacked
+	}
+	return h.ResponseRecorder.Write(p)
+}
+
+// TestFlightAfterHijack checks that what a handler (or an error handler)
+// writes after hijacking the connection does not become the logged status.
+func TestFlightAfterHijack(t *testing.T) {
+	sink := &logtest.Sink{}
+	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
+	w := &hijackRecorder{ResponseRecorder: httptest.NewRecorder()}
+	f := rec.Start(w, httptest.NewRequest("GET", "/ws", nil))
+	conn, _, err := f.ResponseWriter().(http.Hijacker).Hijack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	f.ResponseWriter().WriteHeader(http.StatusInternalServerError)
+	f.ResponseWriter().Write([]byte("too late"))
+	if !f.Hijacked() || f.Status() != 0 {
+		t.Fatalf("Hijacked %v, Status %d", f.Hijacked(), f.Status())
+	}
+	f.End("/ws", errors.New("handler error after the upgrade"), nil)
+	l := sink.WithMsg(t, httplog.AccessMessage)[0]
+	if logtest.Num(l["http.response.status_code"]) != http.StatusSwitchingProtocols || logtest.Num(l["http.response.body.size"]) != 0 {
+		t.Fatalf("line %v", l)
 	}
 }

@@ -67,8 +67,8 @@ func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
 // them anyway (its "superfluous WriteHeader" warning would only name this
 // wrapper instead of the handler at fault).
 func (rw *responseWriter) WriteHeader(code int) {
-	if rw.status != 0 {
-		return
+	if rw.status != 0 || rw.hijacked {
+		return // after a hijack the connection is the handler's: nothing more is sent here
 	}
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
 		rw.informational++
@@ -80,6 +80,9 @@ func (rw *responseWriter) WriteHeader(code int) {
 
 // Write sends body bytes; the first write without a status sends 200.
 func (rw *responseWriter) Write(p []byte) (int, error) {
+	if rw.hijacked {
+		return rw.w.Write(p) // net/http refuses it (ErrHijacked); nothing to record
+	}
 	if rw.status == 0 {
 		rw.status = http.StatusOK
 	}
@@ -94,6 +97,9 @@ func (rw *responseWriter) Write(p []byte) (int, error) {
 // WriteString avoids a copy when the wrapped writer can take a string, as
 // net/http's can.
 func (rw *responseWriter) WriteString(s string) (int, error) {
+	if rw.hijacked {
+		return io.WriteString(rw.w, s)
+	}
 	if rw.status == 0 {
 		rw.status = http.StatusOK
 	}
