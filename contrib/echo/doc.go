@@ -24,8 +24,8 @@
 //     method; a request without a route is matched by its path, so a 404
 //     under a skipped route is logged, but a 405 for the very path of a
 //     skipped static route (POST /healthz) is skipped with it;
-//   - http.response.status_code: the status the client got, read from
-//     Echo's response once it is written: what the HTTPErrorHandler sent
+//   - http.response.status_code: the status the client got, as it reaches
+//     the server below Echo's response: what the HTTPErrorHandler sent
 //     for a returned error (an *echo.HTTPError's code, 500 for a plain
 //     error, or whatever a custom handler chose), 101 for a hijacked
 //     (WebSocket) connection, 499 when the client went away first;
@@ -41,7 +41,9 @@
 // and a custom handler that reports errors would report each twice).
 // Middleware registered before this one therefore sees no error: register
 // Middleware first (outermost) so that it times and logs everything, or at
-// least outside any middleware that needs to see errors.
+// least outside any middleware that needs to see errors. The access line
+// has the error's text as error.message, beside the status the error
+// handler chose.
 //
 // # Panics
 //

@@ -39,9 +39,9 @@ func ExampleMiddleware() {
 	// {"level":"INFO","msg":"loading user","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","id":"42"}
 	// {"level":"INFO","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","http.route":"/users/:id","url.path":"/users/42","http.response.status_code":200,"http.request.body.size":0,"http.response.body.size":12,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
 	// 200 X-Request-ID: req-1
-	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","http.route":"/teapot","url.path":"/teapot","http.response.status_code":418,"http.request.body.size":0,"http.response.body.size":30,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","http.route":"/teapot","url.path":"/teapot","http.response.status_code":418,"http.request.body.size":0,"http.response.body.size":30,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com","error.message":"code=418, message=short and stout"}
 	// 418 X-Request-ID: req-1
-	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","url.path":"/nope","http.response.status_code":404,"http.request.body.size":0,"http.response.body.size":24,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","url.path":"/nope","http.response.status_code":404,"http.request.body.size":0,"http.response.body.size":24,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com","error.message":"code=404, message=Not Found"}
 	// 404 X-Request-ID: req-1
 }
 

@@ -25,8 +25,8 @@
 //     method; a request without a route is matched by its path, so a 404
 //     under a skipped route is logged, but a 405 for the very path of a
 //     skipped static route (POST /healthz) is skipped with it;
-//   - http.response.status_code: the status the client got, read from
-//     Echo's *echo.Response once it is written: what the HTTPErrorHandler
+//   - http.response.status_code: the status the client got, as it reaches
+//     the server below Echo's *echo.Response: what the HTTPErrorHandler
 //     sent for a returned error (the code of an error with a StatusCode
 //     method such as *echo.HTTPError or echo.ErrNotFound, 500 for a plain
 //     error, or whatever a custom handler chose), 101 for a hijacked
@@ -44,6 +44,8 @@
 // each twice). Middleware registered before this one therefore sees no
 // error: register Middleware first (outermost) so that it times and logs
 // everything, or at least outside any middleware that needs to see errors.
+// The access line has the error's text as error.message, beside the status
+// the error handler chose.
 //
 // # Panics
 //

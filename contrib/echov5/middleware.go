@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
@@ -25,18 +22,12 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	if opts == nil {
-		opts = &httplog.Options{}
-	}
 	m := &mw{
-		rec:     httplog.NewRecorder(logger, opts),
-		logger:  logger,
-		route:   opts.Route,
-		rePanic: opts.RePanic,
+		rec:    httplog.NewRecorder(slog.New(stackHandler{logger.Handler()}), opts),
+		logger: logger,
 	}
-	if opts.MaxBodyBytes > 0 && len(opts.BodyContentTypes) > 0 {
-		m.bodyTypes = append([]string(nil), opts.BodyContentTypes...)
-		m.maxBody = opts.MaxBodyBytes
+	if opts != nil {
+		m.ownRoute, m.rePanic = opts.Route != nil, opts.RePanic
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c *echo.Context) error { return m.serve(next, c) }
@@ -44,82 +35,48 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 }
 
 // mw is what Middleware needs for every request: the Recorder does the
-// logging, the rest are the options the Recorder does not apply itself.
-// (Not named middleware: that is Echo's package.)
+// work, the rest are the options it leaves to the caller. (Not named
+// middleware: that is Echo's package.)
 type mw struct {
-	rec       *httplog.Recorder
-	logger    *slog.Logger // for Logger
-	route     func(*http.Request) string
-	rePanic   bool
-	bodyTypes []string
-	maxBody   int
+	rec      *httplog.Recorder
+	logger   *slog.Logger // for Logger
+	ownRoute bool         // Options.Route is set: the Recorder asks it
+	rePanic  bool
 }
-
-// exchange is the per-request state, pooled so that a request allocates
-// nothing for it.
-type exchange struct {
-	w    responseWriter
-	body countingBody
-}
-
-var exchangePool = sync.Pool{New: func() any { return new(exchange) }}
-
-// loggerKey is the request context's key for the logger Logger returns.
-type loggerKey struct{}
 
 func (m *mw) serve(next echo.HandlerFunc, c *echo.Context) error {
-	start := time.Now()
 	r := c.Request()
-	ctx := m.rec.Begin(r.Context(), propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(c.Response().Header()))
-	ctx = context.WithValue(ctx, loggerKey{}, m.logger)
-	r = r.WithContext(ctx)
+	rc := &requestContext{Context: r.Context(), logger: m.logger}
 	if m.rec.Skips(r) {
-		c.SetRequest(r)
+		ctx := m.rec.Begin(rc, propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(c.Response().Header()))
+		c.SetRequest(r.WithContext(ctx))
 		return next(c)
 	}
 
-	ex := exchangePool.Get().(*exchange)
-	if r.Body != nil && r.Body != http.NoBody {
-		ex.body = countingBody{rc: r.Body, capture: ex.body.capture[:0]}
-		if m.capturesBody(r.Header) {
-			ex.body.limit = m.maxBody
-		}
-		r.Body = &ex.body
-	}
-	c.SetRequest(r)
-	// The server's writer is wrapped below Echo's Response, which keeps
-	// the status and size: the wrapper sees what Echo cannot, a hijacked
-	// connection and a failed write (the client went away). c.Response()
-	// is Echo's *Response, or a writer that unwraps to it (as Echo asks of
-	// writers set with c.SetResponse); one that does not is left alone,
-	// and the line then has only what echo.ResolveResponseStatus can say.
+	// The Flight's writer goes below Echo's Response, which keeps doing
+	// what it does: the Flight sees what reaches the server (the status,
+	// the bytes, a hijack, a failed write). c.Response() is Echo's
+	// *Response, or a writer that unwraps to it (as Echo asks of writers
+	// set with c.SetResponse); one that does not is wrapped instead.
 	res, _ := echo.UnwrapResponse(c.Response())
 	var orig http.ResponseWriter
 	if res != nil {
 		orig = res.ResponseWriter
-		ex.w.reset(orig, r.Method == http.MethodHead)
-		if m.maxBody > 0 {
-			ex.w.captureLimit = -1 // decided at the first write, by the response's Content-Type
-			ex.w.wantCapture = m.capturesBody
-			ex.w.maxCapture = m.maxBody
-		}
-		res.ResponseWriter = &ex.w
+	} else {
+		orig = c.Response()
+	}
+	f := m.rec.Start(orig, r.WithContext(rc))
+	c.SetRequest(f.Request())
+	if res != nil {
+		res.ResponseWriter = f.ResponseWriter()
+	} else {
+		c.SetResponse(f.ResponseWriter())
 	}
 
 	var err error
 	defer func() {
 		p := recover()
-		m.finish(c, r, res, ex, start, err, p)
-		// Restored before ex goes back to the pool: whatever Echo writes
-		// after this goes straight out.
-		if res != nil {
-			res.ResponseWriter = orig
-		}
-		ex.w = responseWriter{capture: ex.w.capture[:0]}
-		ex.body = countingBody{capture: ex.body.capture[:0]}
-		if cap(ex.w.capture) <= maxPooledCapture && cap(ex.body.capture) <= maxPooledCapture {
-			exchangePool.Put(ex)
-		}
+		m.end(c, f, rc, res, orig, err, p)
 		if p != nil && (m.rePanic || p == http.ErrAbortHandler) {
 			panic(p)
 		}
@@ -141,28 +98,23 @@ func handleError(c *echo.Context, err error) {
 	echo.DefaultHTTPErrorHandler(false)(c, err) // a Context made without an Echo
 }
 
-// finish writes the access line once the handler returned err (already
-// handled) or panicked (p). r is the request as Middleware passed it on:
-// handlers may have replaced c.Request() with one whose context they
-// canceled when done (middleware.ContextTimeout does), which must not read
-// as a client that went away. res is Echo's Response, nil when
-// c.Response() did not lead to it.
-func (m *mw) finish(c *echo.Context, r *http.Request, res *echo.Response, ex *exchange, start time.Time, err error, p any) {
-	w := &ex.w
-	committed := func() bool { return res != nil && res.Committed }
-	aborted := p == http.ErrAbortHandler
-	panicked := p != nil && !aborted
-	var stack string
+// end writes the access line once the handler returned err (already
+// handled) or panicked (p), and puts back the writer the Flight's took
+// the place of: Echo's Response's (res), or c.Response() when res is nil.
+func (m *mw) end(c *echo.Context, f *httplog.Flight, rc *requestContext, res *echo.Response, orig http.ResponseWriter, err error, p any) {
 	switch {
-	case panicked:
-		stack = m.rec.PanicStack()
-		if !committed() && !w.hijacked {
+	case p == http.ErrAbortHandler:
+		// Logged as 499; the connection is dropped.
+	case p != nil:
+		if (res == nil || !res.Committed) && f.Status() == 0 {
 			// The client gets the application's error response, as with
 			// middleware.Recover.
 			handleError(c, panicError(p))
-			if !committed() {
-				// A custom error handler sent nothing: not a 200 for a panic.
-				c.Response().WriteHeader(http.StatusInternalServerError)
+			if res != nil && !res.Committed {
+				// A custom error handler sent nothing: a 500, through
+				// Echo's Response so that an outer Recover (RePanic) sees
+				// it sent. (Without res, End sends it.)
+				res.WriteHeader(http.StatusInternalServerError)
 			}
 		}
 	case err != nil:
@@ -170,62 +122,26 @@ func (m *mw) finish(c *echo.Context, r *http.Request, res *echo.Response, ex *ex
 		// target is declared here: errors.As moves it to the heap.)
 		var recovered *middleware.PanicStackError
 		if errors.As(err, &recovered) {
-			panicked, p, stack = true, recovered.Err, string(recovered.Stack)
+			p, rc.stack, err = recovered.Err, string(recovered.Stack), nil
 		}
 	}
 
-	status := http.StatusOK // what the server sends when nothing was written
-	switch {
-	case w.hijacked && !w.sent:
-		// The handler answered on the connection itself. Echo's Response
-		// may say otherwise: an error returned after the hijack goes to
-		// the error handler, whose response never reaches the client.
-		status = http.StatusSwitchingProtocols
-	case committed() && res.Status != 0:
-		status = res.Status
-	case res == nil:
-		_, status = echo.ResolveResponseStatus(c.Response(), nil)
-	}
-	if aborted || (!w.hijacked && (w.writeErr != nil || r.Context().Err() == context.Canceled)) {
-		if !panicked {
-			status = httplog.StatusClientClosedRequest
+	route := ""
+	if !m.ownRoute {
+		route = routeOf(c, f.Status())
+		if route == "" {
+			// End would take the request's Pattern instead, which Echo's
+			// router sets for a 405 too.
+			f.Request().Pattern = ""
 		}
 	}
-	d := time.Since(start)
-	if !m.logger.Enabled(r.Context(), m.rec.Level(status, d, panicked)) {
-		return // Log would drop the line: spare building it
+	// Restored first: End recycles the Flight's writer.
+	if res != nil {
+		res.ResponseWriter = orig
+	} else {
+		c.SetResponse(orig)
 	}
-	var size int64
-	if res != nil && r.Method != http.MethodHead {
-		size = res.Size // the server sends no body for HEAD, whatever is written
-	}
-
-	e := httplog.Exchange{
-		Method:           r.Method,
-		Route:            m.routeOf(c, r, status),
-		Path:             r.URL.Path,
-		RawQuery:         r.URL.RawQuery,
-		Status:           status,
-		RequestBodySize:  ex.body.n,
-		ResponseBodySize: size,
-		Duration:         d,
-		Request:          r,
-		UserAgent:        r.UserAgent(),
-		Protocol:         protocolVersion(r),
-		Host:             hostOnly(r.Host),
-		RequestHeader:    r.Header,
-		ResponseHeader:   c.Response().Header(),
-	}
-	if panicked {
-		e.Panic, e.Stack = p, stack
-	}
-	if ex.body.limit > 0 {
-		e.RequestBody, e.RequestBodyCaptured = ex.body.capture, true
-	}
-	if w.captureLimit > 0 {
-		e.ResponseBody, e.ResponseBodyCaptured = w.capture, true
-	}
-	m.rec.Log(r.Context(), &e)
+	f.End(route, err, p)
 }
 
 // routeOf returns the route template for http.route: c.Path(), except when
@@ -233,10 +149,7 @@ func (m *mw) finish(c *echo.Context, r *http.Request, res *echo.Response, ex *ex
 // c.Path() empty, but for a 405 it holds the template of the route that
 // exists for other methods; the router then sets ContextKeyHeaderAllow,
 // which a matched route never has.
-func (m *mw) routeOf(c *echo.Context, r *http.Request, status int) string {
-	if m.route != nil {
-		return m.route(r)
-	}
+func routeOf(c *echo.Context, status int) string {
 	if status >= 400 && c.Get(echo.ContextKeyHeaderAllow) != nil {
 		return ""
 	}
@@ -252,16 +165,64 @@ func panicError(p any) error {
 	return fmt.Errorf("%v", p)
 }
 
-// capturesBody reports whether bodies of this Content-Type are logged.
-func (m *mw) capturesBody(h http.Header) bool {
-	if m.maxBody <= 0 {
-		return false
+// loggerKey is the request context's key for the logger Logger returns.
+type loggerKey struct{}
+
+// stackKey is the request context's key for its *requestContext.
+type stackKey struct{}
+
+// requestContext is the context Middleware hands the handlers: the
+// request's, with the logger for Logger and the stack of a panic that
+// middleware.Recover caught below (a *middleware.PanicStackError), in one
+// allocation.
+//
+// httplog.Flight.End takes the stack of its caller, which after Recover
+// returned no longer has the handler in it; until End can be given one,
+// the Recorder logs through stackHandler, which puts Recover's in its
+// place.
+type requestContext struct {
+	context.Context
+	logger *slog.Logger
+	stack  string // set before Flight.End, read by stackHandler
+}
+
+// Value returns the logger for loggerKey, c for stackKey.
+func (c *requestContext) Value(key any) any {
+	switch key.(type) {
+	case loggerKey:
+		return c.logger
+	case stackKey:
+		return c
 	}
-	ct := h.Get("Content-Type")
-	for _, t := range m.bodyTypes {
-		if strings.HasPrefix(ct, t) {
+	return c.Context.Value(key)
+}
+
+// stackHandler is the Recorder's handler: it replaces the access line's
+// stack with the one in the request context, when there is one.
+type stackHandler struct{ slog.Handler }
+
+// Handle passes r on, with its stack replaced.
+func (h stackHandler) Handle(ctx context.Context, r slog.Record) error {
+	if rc, _ := ctx.Value(stackKey{}).(*requestContext); rc != nil && rc.stack != "" {
+		out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == httplog.StackKey {
+				a.Value = slog.StringValue(rc.stack)
+			}
+			out.AddAttrs(a)
 			return true
-		}
+		})
+		r = out
 	}
-	return false
+	return h.Handler.Handle(ctx, r)
+}
+
+// WithAttrs keeps the replacement on derived handlers.
+func (h stackHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return stackHandler{h.Handler.WithAttrs(as)}
+}
+
+// WithGroup keeps the replacement on derived handlers.
+func (h stackHandler) WithGroup(name string) slog.Handler {
+	return stackHandler{h.Handler.WithGroup(name)}
 }

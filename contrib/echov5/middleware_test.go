@@ -19,6 +19,7 @@ import (
 	"github.com/logweave/logweave/clientip"
 	"github.com/logweave/logweave/contrib/echov5"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 )
 
 const (
@@ -58,7 +59,7 @@ func routes(e *echo.Echo, started chan<- struct{}) {
 // TestAccessLines is the table of cases every adapter must get right, on a
 // real server on loopback.
 func TestAccessLines(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, nil))
 	started := make(chan struct{})
@@ -84,7 +85,7 @@ func TestAccessLines(t *testing.T) {
 				"url.query": "token=" + httplog.Mask + "&sort=asc", "http.response.status_code": 200,
 				"http.response.body.size": len(`{"id":"42"}` + "\n"), "trace_id": traceID, "span_id": spanID,
 				"client.address": "127.0.0.1", "server.address": "127.0.0.1", "network.protocol.version": "1.1",
-				"user_agent.original": "test-agent/1.0", "request_id": nil, "service.name": "echov5-test",
+				"user_agent.original": "test-agent/1.0", "request_id": nil, "service.name": "test", "error.message": nil,
 			},
 		},
 		{
@@ -112,7 +113,7 @@ func TestAccessLines(t *testing.T) {
 		{
 			name: "404 from the router", method: "GET", path: "/nope",
 			wantStatus: 404, wantBody: `{"message":"Not Found"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 404},
+			want: map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 404, "error.message": "Not Found"},
 		},
 		{
 			name: "404 that resembles a route", method: "GET", path: "/healthz/x",
@@ -132,23 +133,25 @@ func TestAccessLines(t *testing.T) {
 		{
 			name: "HTTPError", method: "GET", path: "/teapot",
 			wantStatus: 418, wantBody: `{"message":"short and stout"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": "/teapot", "http.response.status_code": 418, "error.type": nil},
+			want: map[string]any{"level": "WARN", "http.route": "/teapot", "http.response.status_code": 418, "error.type": nil,
+				"error.message": "code=418, message=short and stout"},
 		},
 		{
 			name: "plain error", method: "GET", path: "/fail",
 			wantStatus: 500, wantBody: `{"message":"Internal Server Error"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "ERROR", "http.response.status_code": 500, "error.type": "500"},
+			want: map[string]any{"level": "ERROR", "http.response.status_code": 500, "error.type": "500", "error.message": "database is down"},
 		},
 		{
 			name: "error after the response was sent", method: "GET", path: "/written-then-fail",
 			wantStatus: 202, wantBody: "accepted", wantReqID: "trace",
-			want: map[string]any{"level": "INFO", "http.response.status_code": 202, "http.response.body.size": len("accepted")},
+			want: map[string]any{"level": "INFO", "http.response.status_code": 202, "http.response.body.size": len("accepted"),
+				"error.message": "too late to tell the client"},
 		},
 		{
 			name: "panic", method: "GET", path: "/panic",
 			wantStatus: 500, wantBody: `{"message":"Internal Server Error"}` + "\n", wantReqID: "trace",
 			want: map[string]any{"level": "ERROR", "http.route": "/panic", "http.response.status_code": 500,
-				"error.type": "panic", "panic": "boom in the handler"},
+				"error.type": "panic", "panic": "boom in the handler", "error.message": nil},
 		},
 		{
 			name: "spoofed X-Forwarded-For", method: "GET", path: "/healthz",
@@ -173,9 +176,9 @@ func TestAccessLines(t *testing.T) {
 			if resp.StatusCode != tc.wantStatus || (tc.wantBody != "" && gotBody != tc.wantBody) {
 				t.Errorf("client got %d %q, want %d %q", resp.StatusCode, gotBody, tc.wantStatus, tc.wantBody)
 			}
-			l := sink.waitAccess(t, i+1)[i]
+			l := sink.Wait(t, httplog.AccessMessage, i+1)[i]
 			checkFields(t, l, tc.want)
-			if num(l["http.response.status_code"]) != resp.StatusCode {
+			if logtest.Num(l["http.response.status_code"]) != resp.StatusCode {
 				t.Errorf("logged %v, client got %d", l["http.response.status_code"], resp.StatusCode)
 			}
 			wantID := tc.wantReqID
@@ -197,14 +200,14 @@ func TestAccessLines(t *testing.T) {
 	}
 
 	t.Run("client abort", func(t *testing.T) {
-		n := len(sink.access(t))
+		n := len(sink.WithMsg(t, httplog.AccessMessage))
 		ctx, cancel := context.WithCancel(context.Background())
 		req := newRequest(t, "GET", url+"/slow", nil).WithContext(ctx)
 		go func() { <-started; cancel() }()
 		if _, err := http.DefaultClient.Do(req); err == nil {
 			t.Fatal("want the canceled request to fail")
 		}
-		l := sink.waitAccess(t, n+1)[n]
+		l := sink.Wait(t, httplog.AccessMessage, n+1)[n]
 		checkFields(t, l, map[string]any{"http.response.status_code": 499, "level": "WARN",
 			"error.type": "client_closed_request", "http.route": "/slow"})
 	})
@@ -212,7 +215,7 @@ func TestAccessLines(t *testing.T) {
 	// The handler's own line carries the request's ids, though it was
 	// logged with Info, without a context.
 	var inside []map[string]any
-	for _, l := range sink.lines(t) {
+	for _, l := range sink.Lines(t) {
 		if l["msg"] == "inside" {
 			inside = append(inside, l)
 		}
@@ -227,7 +230,7 @@ func TestAccessLines(t *testing.T) {
 // error handler sent, and that it ran once per error.
 func TestErrorHandlerRunsOnce(t *testing.T) {
 	errGone := errors.New("gone")
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	var calls atomic.Int32
 	e.HTTPErrorHandler = func(c *echo.Context, err error) {
@@ -257,7 +260,7 @@ func TestErrorHandlerRunsOnce(t *testing.T) {
 	if resp.StatusCode != 410 || body != "it left" || calls.Load() != 2 {
 		t.Fatalf("panic: client got %d %q, error handler ran %d times", resp.StatusCode, body, calls.Load())
 	}
-	a := sink.waitAccess(t, 2)
+	a := sink.Wait(t, httplog.AccessMessage, 2)
 	checkFields(t, a[0], map[string]any{"http.response.status_code": 410, "level": "WARN", "http.response.body.size": len("it left")})
 	checkFields(t, a[1], map[string]any{"http.response.status_code": 410, "level": "ERROR", "error.type": "panic", "panic": "gone"})
 }
@@ -281,7 +284,7 @@ func TestPanicWithEchoRecover(t *testing.T) {
 	}
 	for _, o := range orders {
 		t.Run(o.name, func(t *testing.T) {
-			logger, sink := newLogger()
+			logger, sink := logtest.NewLogger()
 			e := echo.New()
 			var calls atomic.Int32
 			defaultHandler := echo.DefaultHTTPErrorHandler(false)
@@ -293,10 +296,10 @@ func TestPanicWithEchoRecover(t *testing.T) {
 			if resp.StatusCode != 500 || body != `{"message":"Internal Server Error"}`+"\n" || calls.Load() != 1 {
 				t.Fatalf("client got %d %q, error handler ran %d times", resp.StatusCode, body, calls.Load())
 			}
-			l := sink.waitAccess(t, 1)[0]
+			l := sink.Wait(t, httplog.AccessMessage, 1)[0]
 			checkFields(t, l, map[string]any{"http.response.status_code": 500, "level": "ERROR", "http.route": "/panic"})
 			if o.wantPanic {
-				checkFields(t, l, map[string]any{"error.type": "panic", "panic": "boom"})
+				checkFields(t, l, map[string]any{"error.type": "panic", "panic": "boom", "error.message": nil})
 				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
 					t.Errorf("stack %q", stack)
 				}
@@ -307,7 +310,7 @@ func TestPanicWithEchoRecover(t *testing.T) {
 	}
 
 	t.Run("RePanic to an outer Recover", func(t *testing.T) {
-		logger, sink := newLogger()
+		logger, sink := logtest.NewLogger()
 		e := echo.New()
 		e.Use(middleware.Recover(), logweaveechov5.Middleware(logger, &httplog.Options{RePanic: true}))
 		e.GET("/panic", func(c *echo.Context) error { panic("again") })
@@ -316,11 +319,11 @@ func TestPanicWithEchoRecover(t *testing.T) {
 		if resp.StatusCode != 500 || body != `{"message":"Internal Server Error"}`+"\n" {
 			t.Fatalf("client got %d %q", resp.StatusCode, body)
 		}
-		checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 500, "error.type": "panic", "panic": "again"})
+		checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 500, "error.type": "panic", "panic": "again"})
 	})
 
 	t.Run("ErrAbortHandler", func(t *testing.T) {
-		logger, sink := newLogger()
+		logger, sink := logtest.NewLogger()
 		e := echo.New()
 		e.Use(logweaveechov5.Middleware(logger, nil))
 		e.GET("/abort", func(c *echo.Context) error { panic(http.ErrAbortHandler) })
@@ -328,11 +331,11 @@ func TestPanicWithEchoRecover(t *testing.T) {
 		if _, err := http.Get(url + "/abort"); err == nil {
 			t.Fatal("the connection should have been dropped")
 		}
-		checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 499, "stack": nil, "panic": nil})
+		checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 499, "stack": nil, "panic": nil})
 	})
 
 	t.Run("after the header", func(t *testing.T) {
-		logger, sink := newLogger()
+		logger, sink := logtest.NewLogger()
 		e := echo.New()
 		e.Use(logweaveechov5.Middleware(logger, nil))
 		e.GET("/late", func(c *echo.Context) error {
@@ -342,7 +345,7 @@ func TestPanicWithEchoRecover(t *testing.T) {
 		})
 		url := serve(t, e)
 		resp, _ := do(t, newRequest(t, "GET", url+"/late", nil))
-		l := sink.waitAccess(t, 1)[0]
+		l := sink.Wait(t, httplog.AccessMessage, 1)[0]
 		if resp.StatusCode != 202 {
 			t.Fatalf("client got %d", resp.StatusCode)
 		}
@@ -358,7 +361,7 @@ func TestClientIPStrategy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.IPExtractor = echo.LegacyIPExtractor()
 	e.Use(logweaveechov5.Middleware(logger, &httplog.Options{ClientIP: strategy}))
@@ -371,11 +374,11 @@ func TestClientIPStrategy(t *testing.T) {
 	if realIP != "6.6.6.6" {
 		t.Errorf("Echo's RealIP says %q: the premise of this test changed", realIP)
 	}
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"client.address": "203.0.113.7"})
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"client.address": "203.0.113.7"})
 }
 
 func TestServerSentEventsFlushed(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, nil))
 	next := make(chan struct{})
@@ -408,12 +411,12 @@ func TestServerSentEventsFlushed(t *testing.T) {
 		rd.ReadString('\n')
 		next <- struct{}{} // the handler goes on only once we saw the event: it was flushed
 	}
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200,
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200,
 		"http.response.body.size": 3 * len("data: event0\n\n"), "http.route": "/events"})
 }
 
 func TestWebSocketUpgradeHijack(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, nil))
 	e.GET("/ws", func(c *echo.Context) error {
@@ -451,11 +454,11 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 	if echoed, _ := rd.ReadString('\n'); echoed != "echo ping\n" {
 		t.Fatalf("echo %q", echoed)
 	}
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 101, "http.route": "/ws", "level": "INFO"})
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 101, "http.route": "/ws", "level": "INFO"})
 }
 
 func TestHeadSendsNoBody(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, nil))
 	e.HEAD("/doc", func(c *echo.Context) error { return c.String(http.StatusOK, "hello") })
@@ -464,25 +467,25 @@ func TestHeadSendsNoBody(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200, "http.response.body.size": 0})
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200, "http.response.body.size": 0})
 }
 
 // TestInnerCanceledContextIsNotAbort checks that a context a handler's
 // middleware canceled when done (ContextTimeout) does not read as 499.
 func TestInnerCanceledContextIsNotAbort(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, nil), middleware.ContextTimeout(time.Minute))
 	e.GET("/", func(c *echo.Context) error { return c.String(http.StatusOK, "ok") })
 	url := serve(t, e)
 	do(t, newRequest(t, "GET", url+"/", nil))
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200})
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200})
 }
 
 // TestSkipRoutesUseEchoTemplates checks that SkipRoutes match Echo's
 // route templates, and not a 404 under a skipped route.
 func TestSkipRoutesUseEchoTemplates(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, &httplog.Options{SkipRoutes: []string{"/healthz", "/users/:id"}, SkipPaths: []string{"/metrics"}}))
 	e.GET("/healthz", func(c *echo.Context) error { return nil })
@@ -495,27 +498,27 @@ func TestSkipRoutesUseEchoTemplates(t *testing.T) {
 		}
 	}
 	do(t, newRequest(t, "GET", url+"/healthz/x", nil))
-	a := sink.waitAccess(t, 1)
+	a := sink.Wait(t, httplog.AccessMessage, 1)
 	checkFields(t, a[0], map[string]any{"url.path": "/healthz/x", "http.response.status_code": 404, "http.route": nil})
 }
 
 // TestRegisteredWithPre checks that the middleware works before routing
 // too (e.Pre), where c.Path() is known only after next.
 func TestRegisteredWithPre(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Pre(logweaveechov5.Middleware(logger, nil))
 	e.GET("/users/:id", func(c *echo.Context) error { return c.String(http.StatusOK, "x") })
 	url := serve(t, e)
 	do(t, newRequest(t, "GET", url+"/users/1", nil))
 	do(t, newRequest(t, "GET", url+"/nope", nil))
-	a := sink.waitAccess(t, 2)
+	a := sink.Wait(t, httplog.AccessMessage, 2)
 	checkFields(t, a[0], map[string]any{"http.route": "/users/:id", "http.response.status_code": 200})
 	checkFields(t, a[1], map[string]any{"http.route": nil, "http.response.status_code": 404})
 }
 
 func TestBodyCapture(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, &httplog.Options{BodyContentTypes: []string{"application/json"}, MaxBodyBytes: 16}))
 	e.POST("/items", func(c *echo.Context) error {
@@ -527,7 +530,7 @@ func TestBodyCapture(t *testing.T) {
 	req := newRequest(t, "POST", url+"/items", strings.NewReader(`{"name":"a long request body"}`))
 	req.Header.Set("Content-Type", "application/json")
 	do(t, req)
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{
 		"http.request.body": `{"nam`, "http.request.body.size": 5,
 		"http.response.body": `{"ok":true,"padd`, "http.response.body.truncated": true,
 	})
@@ -539,7 +542,7 @@ type ownKey struct{}
 // TestLoggerKeepsExplicitContext checks Logger's binding: a line without a
 // context gets the request's, one with a context of its own keeps it.
 func TestLoggerKeepsExplicitContext(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(logweaveechov5.Middleware(logger, nil))
 	e.GET("/", func(c *echo.Context) error {
@@ -554,7 +557,7 @@ func TestLoggerKeepsExplicitContext(t *testing.T) {
 	req.Header.Set("traceparent", traceparent)
 	e.ServeHTTP(rec, req)
 	got := map[string]any{}
-	for _, l := range sink.lines(t) {
+	for _, l := range sink.Lines(t) {
 		if l["component"] == "api" {
 			got[l["msg"].(string)] = l["trace_id"]
 		}
@@ -578,9 +581,10 @@ func TestLoggerKeepsExplicitContext(t *testing.T) {
 type plainWriter struct{ http.ResponseWriter }
 
 // TestResponseNotUnwrappable checks that a response writer that does not
-// lead to Echo's Response is served and logged, if with less.
+// lead to Echo's Response is served and logged: the Flight wraps it
+// instead.
 func TestResponseNotUnwrappable(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	e := echo.New()
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c *echo.Context) error {
@@ -594,5 +598,5 @@ func TestResponseNotUnwrappable(t *testing.T) {
 	if rec.Code != 200 || rec.Body.String() != "ok" {
 		t.Fatalf("client got %d %q", rec.Code, rec.Body.String())
 	}
-	checkFields(t, sink.waitAccess(t, 1)[0], map[string]any{"http.response.status_code": 200, "http.route": "/"})
+	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200, "http.route": "/", "http.response.body.size": 2})
 }
