@@ -28,7 +28,9 @@
 //     the server below Echo's response: what the HTTPErrorHandler sent
 //     for a returned error (an *echo.HTTPError's code, 500 for a plain
 //     error, or whatever a custom handler chose), 101 for a hijacked
-//     (WebSocket) connection, 499 when the client went away first;
+//     (WebSocket) connection, even when the handler returned an error or
+//     panicked after the hijack (see "Errors"), 499 when the client went
+//     away first;
 //   - client.address by Options.ClientIP (package clientip), never by
 //     Echo's RealIP, which trusts X-Forwarded-For from anyone by default.
 //
@@ -44,6 +46,14 @@
 // least outside any middleware that needs to see errors. The access line
 // has the error's text as error.message, beside the status the error
 // handler chose.
+//
+// A handler that hijacked the connection (a WebSocket upgrade) owns it:
+// an error it returns, or a panic, after the hijack is not handed to the
+// HTTPErrorHandler, whose response could not reach the client (net/http
+// would refuse it and log "hijacked connection" warnings). The access line
+// has the 101 the client got, with error.message, or the panic at ERROR.
+// (middleware.Recover registered inside Middleware calls the error
+// handler itself, unless its DisableErrorHandler is set.)
 //
 // # Panics
 //

@@ -20,10 +20,7 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	m := &middleware{
-		rec:    httplog.NewRecorder(slog.New(stackHandler{logger.Handler()}), opts),
-		logger: logger,
-	}
+	m := &middleware{rec: httplog.NewRecorder(logger, opts), logger: logger}
 	if opts != nil {
 		m.ownRoute, m.rePanic = opts.Route != nil, opts.RePanic
 	}
@@ -44,9 +41,9 @@ type middleware struct {
 func (m *middleware) serve(next echo.HandlerFunc, c echo.Context) error {
 	r := c.Request()
 	res := c.Response()
-	rc := &requestContext{Context: r.Context(), logger: m.logger}
+	ctx := context.WithValue(r.Context(), loggerKey{}, m.logger) // for Logger
 	if m.rec.Skips(r) {
-		ctx := m.rec.Begin(rc, propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(res.Header()))
+		ctx = m.rec.Begin(ctx, propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(res.Header()))
 		c.SetRequest(r.WithContext(ctx))
 		return next(c)
 	}
@@ -55,21 +52,22 @@ func (m *middleware) serve(next echo.HandlerFunc, c echo.Context) error {
 	// what it does: the Flight sees what reaches the server (the status,
 	// the bytes, a hijack, a failed write).
 	orig := res.Writer
-	f := m.rec.Start(orig, r.WithContext(rc))
+	f := m.rec.Start(orig, r.WithContext(ctx))
 	c.SetRequest(f.Request())
 	res.Writer = f.ResponseWriter()
 
 	var err error
 	defer func() {
 		p := recover()
-		m.end(c, f, rc, orig, err, p)
+		m.end(c, f, orig, err, p)
 		if p != nil && (m.rePanic || p == http.ErrAbortHandler) {
 			panic(p)
 		}
 	}()
-	if err = next(c); err != nil {
-		// What Echo's ServeHTTP would do with it, done here so the status
-		// is known, and once: the error is not returned.
+	// What Echo's ServeHTTP would do with an error, done here so the
+	// status is known, and once: the error is not returned. After a hijack
+	// the connection is the handler's: no error response is written on it.
+	if err = next(c); err != nil && !f.Hijacked() {
 		c.Error(err)
 	}
 	return nil
@@ -77,13 +75,13 @@ func (m *middleware) serve(next echo.HandlerFunc, c echo.Context) error {
 
 // end writes the access line once the handler returned err (already
 // handled) or panicked (p), and gives Echo's Response its writer back.
-func (m *middleware) end(c echo.Context, f *httplog.Flight, rc *requestContext, orig http.ResponseWriter, err error, p any) {
+func (m *middleware) end(c echo.Context, f *httplog.Flight, orig http.ResponseWriter, err error, p any) {
 	res := c.Response()
 	switch {
 	case p == http.ErrAbortHandler:
 		// Logged as 499; the connection is dropped.
 	case p != nil:
-		if !res.Committed {
+		if !res.Committed && !f.Hijacked() {
 			// The client gets the application's error response, as with
 			// middleware.Recover.
 			c.Error(panicError(p))
@@ -97,34 +95,35 @@ func (m *middleware) end(c echo.Context, f *httplog.Flight, rc *requestContext, 
 	default:
 		if rp, ok := c.Get(recoveredKey).(*recovered); ok {
 			// middleware.Recover caught a panic below, and told us through
-			// RecoverLogErrorFunc; an error it returned is that panic.
-			p, rc.stack, err = rp.value, rp.stack, nil
+			// RecoverLogErrorFunc; an error it returned is that panic,
+			// which happened where Recover's stack says.
+			p, err = rp.value, nil
+			f.SetPanicStack(rp.stack)
 		}
 	}
 
 	route := ""
 	if !m.ownRoute {
 		route = routeOf(c, f.Status())
-		if route == "" {
-			// End would take the request's Pattern instead.
-			f.Request().Pattern = ""
-		}
 	}
 	// Restored first: End recycles the Flight's writer.
 	res.Writer = orig
 	f.End(route, err, p)
 }
 
-// routeOf returns the route template for http.route: c.Path(), except when
-// Echo's router found no route for the request. For a 404 Echo leaves
-// c.Path() empty, but for a 405 it holds the template of the route that
-// exists for other methods; the router then sets ContextKeyHeaderAllow,
-// which a matched route never has.
+// routeOf returns the route template for http.route: c.Path(), or
+// httplog.NoRoute when Echo's router found no route for the request. For
+// a 404 Echo leaves c.Path() empty, but for a 405 it holds the template of
+// the route that exists for other methods; the router then sets
+// ContextKeyHeaderAllow, which a matched route never has.
 func routeOf(c echo.Context, status int) string {
 	if status >= 400 && c.Get(echo.ContextKeyHeaderAllow) != nil {
-		return ""
+		return httplog.NoRoute
 	}
-	return c.Path()
+	if path := c.Path(); path != "" {
+		return path
+	}
+	return httplog.NoRoute
 }
 
 // panicError is a panic's value as the error handed to the HTTPErrorHandler,
@@ -138,61 +137,3 @@ func panicError(p any) error {
 
 // loggerKey is the request context's key for the logger Logger returns.
 type loggerKey struct{}
-
-// stackKey is the request context's key for its *requestContext.
-type stackKey struct{}
-
-// requestContext is the context Middleware hands the handlers: the
-// request's, with the logger for Logger and the stack of a panic that
-// middleware.Recover caught below (RecoverLogErrorFunc), in one allocation.
-//
-// httplog.Flight.End takes the stack of its caller, which after Recover
-// returned no longer has the handler in it; until End can be given one,
-// the Recorder logs through stackHandler, which puts Recover's in its
-// place.
-type requestContext struct {
-	context.Context
-	logger *slog.Logger
-	stack  string // set before Flight.End, read by stackHandler
-}
-
-// Value returns the logger for loggerKey, c for stackKey.
-func (c *requestContext) Value(key any) any {
-	switch key.(type) {
-	case loggerKey:
-		return c.logger
-	case stackKey:
-		return c
-	}
-	return c.Context.Value(key)
-}
-
-// stackHandler is the Recorder's handler: it replaces the access line's
-// stack with the one in the request context, when there is one.
-type stackHandler struct{ slog.Handler }
-
-// Handle passes r on, with its stack replaced.
-func (h stackHandler) Handle(ctx context.Context, r slog.Record) error {
-	if rc, _ := ctx.Value(stackKey{}).(*requestContext); rc != nil && rc.stack != "" {
-		out := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == httplog.StackKey {
-				a.Value = slog.StringValue(rc.stack)
-			}
-			out.AddAttrs(a)
-			return true
-		})
-		r = out
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-// WithAttrs keeps the replacement on derived handlers.
-func (h stackHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return stackHandler{h.Handler.WithAttrs(as)}
-}
-
-// WithGroup keeps the replacement on derived handlers.
-func (h stackHandler) WithGroup(name string) slog.Handler {
-	return stackHandler{h.Handler.WithGroup(name)}
-}

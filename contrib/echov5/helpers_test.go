@@ -1,10 +1,12 @@
 package logweaveechov5_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/logweave/logweave/internal/logtest"
@@ -14,11 +16,17 @@ import (
 // returns its base URL.
 func serve(t *testing.T, h http.Handler) string {
 	t.Helper()
+	return serveServer(t, &http.Server{Handler: h})
+}
+
+// serveServer runs srv on loopback until the test ends, and returns its
+// base URL.
+func serveServer(t *testing.T, srv *http.Server) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: h, ErrorLog: nil}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -72,4 +80,23 @@ func checkFields(t *testing.T, l map[string]any, want map[string]any) {
 			t.Errorf("%s = %v, want %v", k, got, v)
 		}
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that a server's ErrorLog writes to while
+// the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

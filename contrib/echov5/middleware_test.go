@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -455,6 +456,78 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 		t.Fatalf("echo %q", echoed)
 	}
 	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 101, "http.route": "/ws", "level": "INFO"})
+}
+
+// TestFailureAfterHijack checks that a handler that took the connection
+// over and then returned an error or panicked is logged with the 101 the
+// client got, and that the error handler does not write on the hijacked
+// connection (net/http would refuse it, and log warnings).
+func TestFailureAfterHijack(t *testing.T) {
+	const upgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+	cases := []struct {
+		name string
+		use  func(e *echo.Echo, mw echo.MiddlewareFunc)
+		fail func() error
+		want map[string]any
+	}{
+		{"error", func(e *echo.Echo, mw echo.MiddlewareFunc) { e.Use(mw) },
+			func() error { return errors.New("peer sent garbage") },
+			map[string]any{"level": "INFO", "error.message": "peer sent garbage", "error.type": nil, "panic": nil, "stack": nil}},
+		{"panic", func(e *echo.Echo, mw echo.MiddlewareFunc) { e.Use(mw) },
+			func() error { panic("boom after the upgrade") },
+			map[string]any{"level": "ERROR", "error.type": "panic", "panic": "boom after the upgrade", "error.message": nil}},
+		{"panic under Recover", func(e *echo.Echo, mw echo.MiddlewareFunc) {
+			e.Use(mw, middleware.Recover()) // returns a *middleware.PanicStackError
+		},
+			func() error { panic("boom after the upgrade") },
+			map[string]any{"level": "ERROR", "error.type": "panic", "panic": "boom after the upgrade", "error.message": nil}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			logger, sink := logtest.NewLogger()
+			e := echo.New()
+			var calls atomic.Int32
+			defaultHandler := echo.DefaultHTTPErrorHandler(false)
+			e.HTTPErrorHandler = func(c *echo.Context, err error) { calls.Add(1); defaultHandler(c, err) }
+			tc.use(e, logweaveechov5.Middleware(logger, nil))
+			e.GET("/ws", func(c *echo.Context) error {
+				conn, brw, err := http.NewResponseController(c.Response()).Hijack()
+				if err != nil {
+					return err
+				}
+				defer conn.Close()
+				brw.WriteString(upgrade)
+				brw.Flush()
+				return tc.fail()
+			})
+			var serverLog lockedBuffer
+			url := serveServer(t, &http.Server{Handler: e, ErrorLog: log.New(&serverLog, "", 0)})
+			conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+			conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if got, err := io.ReadAll(conn); string(got) != upgrade || err != nil {
+				t.Fatalf("client got %q, %v; want the upgrade alone", got, err)
+			}
+			l := sink.Wait(t, httplog.AccessMessage, 1)[0]
+			checkFields(t, l, map[string]any{"http.response.status_code": 101, "http.route": "/ws", "http.response.body.size": 0})
+			checkFields(t, l, tc.want)
+			if tc.want["panic"] != nil {
+				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
+					t.Errorf("stack %q", stack)
+				}
+			}
+			if n := calls.Load(); n != 0 {
+				t.Errorf("error handler ran %d times on the hijacked connection", n)
+			}
+			if s := serverLog.String(); s != "" {
+				t.Errorf("server logged %q", s)
+			}
+		})
+	}
 }
 
 func TestHeadSendsNoBody(t *testing.T) {
