@@ -43,10 +43,10 @@ func requestAllocs(mw gin.HandlerFunc) float64 {
 
 // TestAllocations pins what a request costs over the bare engine. With the
 // access line: the trace context in the request's context and the
-// X-Request-ID header (httplog.Recorder.Begin: 4), the request copy that
-// carries the new context (1), the logger for Logger (1), and the line
-// (slog's record past five attributes, the client address: 2). The
-// middleware's own writer and body wrappers are pooled.
+// X-Request-ID header (httplog.Recorder.Start: 4), the request copy that
+// carries the new context (1), the request's state for Logger and Gin's
+// writer (1), and the line (slog's record past five attributes, the client
+// address: 2). httplog's Flight, the writer and body wrappers, is pooled.
 func TestAllocations(t *testing.T) {
 	bare := requestAllocs(nil)
 	for _, c := range []struct {

@@ -36,9 +36,9 @@ func Logger(c *gin.Context) *slog.Logger {
 	if c != nil && c.Request != nil {
 		ctx = c.Request.Context()
 	}
-	base, _ := ctx.Value(loggerKey{}).(*slog.Logger)
-	if base == nil {
-		base = slog.Default()
+	base := slog.Default()
+	if st, ok := ctx.Value(stateKey{}).(*state); ok {
+		base = st.logger
 	}
 	return slog.New(&requestHandler{h: base.Handler(), ctx: ctx})
 }

@@ -3,15 +3,11 @@ package logweavegin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/logweave/logweave/httplog"
@@ -20,7 +16,7 @@ import (
 
 // ErrorMessageKey is the key of the access line that holds the text of
 // the errors a handler recorded with c.Error, joined with "; ".
-const ErrorMessageKey = "error.message"
+const ErrorMessageKey = httplog.ErrorMessageKey
 
 // ErrRecoveredInside is the panic value logged for a panic that a
 // recovery middleware running inside this one (gin.Recovery registered
@@ -39,188 +35,132 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) gin.HandlerFunc {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	var o httplog.Options
-	if opts != nil {
-		o = *opts
-	}
 	m := &middleware{
-		// The access line goes through errorsHandler, which adds the
-		// handler's c.Errors: httplog.Exchange has no field for them.
-		rec:     httplog.NewRecorder(slog.New(errorsHandler{logger.Handler()}), opts),
-		logger:  logger,
-		route:   o.Route,
-		rePanic: o.RePanic,
+		// The access line goes through bodyFix, for the body Gin writes
+		// after Flight.End (see state).
+		rec:    httplog.NewRecorder(slog.New(bodyFix{logger.Handler()}), opts),
+		logger: logger,
 	}
-	if o.MaxBodyBytes > 0 && len(o.BodyContentTypes) > 0 {
-		m.bodyTypes = slices.Clone(o.BodyContentTypes)
-		m.maxBody = o.MaxBodyBytes
-		m.wantCapture = m.capturesBody // made once: a method value allocates
+	if opts != nil {
+		m.ownRoute = opts.Route != nil
+		m.rePanic = opts.RePanic
 	}
 	return m.serve
 }
 
 // middleware is Middleware's configuration, shared by every request.
 type middleware struct {
-	rec         *httplog.Recorder
-	logger      *slog.Logger // the caller's, for Logger
-	route       func(*http.Request) string
-	rePanic     bool
-	bodyTypes   []string
-	maxBody     int
-	wantCapture func(http.Header) bool
+	rec      *httplog.Recorder
+	logger   *slog.Logger // the caller's, for Logger
+	ownRoute bool         // Options.Route is set: End asks it for http.route
+	rePanic  bool
 }
 
-// state is the per-request state, pooled: the writer and body wrappers.
+// state is what the middleware keeps for one request. It is the request's
+// context.Context too, so that Logger finds the logger in it and bodyFix
+// the extra bytes, with one allocation. It is not pooled: loggers from
+// Logger keep the context after the request ended.
 type state struct {
-	rw   responseWriter
-	body countingBody
+	context.Context
+	logger *slog.Logger
+	w      writer
+	// extraBytes is the body Gin writes for its own 404 and 405 answers
+	// after the chain returned, when the Flight has ended.
+	extraBytes int64
 }
 
-var statePool = sync.Pool{New: func() any { return new(state) }}
+// stateKey finds the request's state in its context.
+type stateKey struct{}
 
-// maxPooledCapture bounds the capture buffers kept for reuse.
-const maxPooledCapture = 64 << 10
-
-// loggerKey holds Middleware's logger in the request context, for Logger.
-type loggerKey struct{}
+func (st *state) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return st
+	}
+	return st.Context.Value(key)
+}
 
 func (m *middleware) serve(c *gin.Context) {
-	start := time.Now()
 	r := c.Request
-	ctx := m.rec.Begin(r.Context(), propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(c.Writer.Header()))
-	ctx = context.WithValue(ctx, loggerKey{}, m.logger)
-	// Handlers look for the trace in c.Request.Context(): the request is
-	// replaced, not only the context kept here.
-	req := r.WithContext(ctx)
-	c.Request = req
-	if m.rec.Skips(req) {
+	st := &state{Context: r.Context(), logger: m.logger}
+	if m.rec.Skips(r) {
+		ctx := m.rec.Begin(st, propagation.HeaderCarrier(r.Header), propagation.HeaderCarrier(c.Writer.Header()))
+		c.Request = r.WithContext(ctx)
 		c.Next()
 		return
 	}
-
-	st := statePool.Get().(*state)
+	body := r.Body
+	// The Flight wraps Gin's writer, not the server's: Gin's engine sends
+	// its 404 and 405 answers and the final header through its own writer
+	// after the chain returned, and must find it up to date. The chain
+	// writes through writer, over the Flight's.
 	prev := c.Writer
-	st.rw = responseWriter{
-		w:       prev,
-		head:    req.Method == http.MethodHead,
-		rec:     m.rec,
-		capture: st.rw.capture[:0],
-	}
-	if m.maxBody > 0 {
-		st.rw.captureLimit = -1 // decided at the first write, from the response's Content-Type
-		st.rw.wantCapture = m.wantCapture
-		st.rw.maxCapture = m.maxBody
-	}
-	body := req.Body
-	if body != nil && body != http.NoBody {
-		st.body = countingBody{rc: body, capture: st.body.capture[:0]}
-		if m.capturesBody(req.Header) {
-			st.body.limit = m.maxBody
-		}
-		req.Body = &st.body
-	}
-	c.Writer = &st.rw
-	defer m.finish(c, req, st, prev, body, start)
+	f := m.rec.Start(prev, r.WithContext(st))
+	// Handlers look for the trace in c.Request.Context(): the request is
+	// replaced, not only the context kept here.
+	req := f.Request()
+	c.Request = req
+	st.w = writer{ResponseWriter: f.ResponseWriter(), gin: prev, f: f, rec: m.rec}
+	c.Writer = &st.w
+	defer m.finish(c, st, prev, body, req.Body)
 	c.Next()
 }
 
 // finish writes the access line once the chain returned or panicked, and
 // puts the request back as it came (Gin's writer, the original body).
-func (m *middleware) finish(c *gin.Context, req *http.Request, st *state, prev gin.ResponseWriter, body io.ReadCloser, start time.Time) {
+func (m *middleware) finish(c *gin.Context, st *state, prev gin.ResponseWriter, body, countedBody io.ReadCloser) {
 	recovered := recover()
-	rw := &st.rw
-	// http.ErrAbortHandler, and an error from writing to a connection the
-	// client closed, are not failures of the server but a client gone:
-	// gin.Recovery takes them so too, and answers nothing.
+	w := &st.w
+	req := w.f.Request()
+	p := recovered // what End is told
 	err, _ := recovered.(error)
-	aborted := recovered != nil && err != nil && isBrokenPipe(err)
-	panicked := recovered != nil && !aborted
-	p, stack := recovered, ""
-	if aborted {
+	switch {
+	case err != nil && isBrokenPipe(err):
+		// http.ErrAbortHandler, and an error from writing to a connection
+		// the client closed, are not failures of the server but a client
+		// gone: gin.Recovery takes them so too, and answers nothing. End
+		// logs a 499 with no stack.
+		p = http.ErrAbortHandler
 		c.Abort()
-	} else if panicked {
-		stack = m.rec.PanicStack()
-		if !rw.w.Written() {
+	case recovered != nil:
+		if !w.gin.Written() {
 			// What gin.Recovery does: an empty 500, so that the result is
-			// the same whichever of the two recovers. Written through rw,
+			// the same whichever of the two recovers. Written through w,
 			// not c.Writer, which may still be a wrapper of a middleware
 			// the panic went through.
-			rw.recovering = true
-			rw.WriteHeader(http.StatusInternalServerError)
-			rw.WriteHeaderNow()
+			w.gin.WriteHeader(http.StatusInternalServerError)
+			w.WriteHeaderNow()
 		}
 		c.Abort()
-	} else if rw.innerPanic {
-		panicked, p, stack = true, ErrRecoveredInside, rw.stack
+	case w.stack != "":
+		// A recoverer inside this middleware answered a panic.
+		p = ErrRecoveredInside
+		w.f.SetPanicStack(w.stack)
+	case brokenPipeIn(c.Errors):
+		// gin.Recovery, inside, recovered a panic of a client gone.
+		p = http.ErrAbortHandler
 	}
-
-	status := rw.w.Status()
-	size := rw.bytes
-	switch {
-	case rw.hijacked:
-		if !rw.headerBeforeHijack {
-			status = http.StatusSwitchingProtocols
-		}
-	case !rw.w.Written() && c.FullPath() == "" && !rw.head:
+	if !w.f.Hijacked() {
+		w.sync() // the status Gin sends when the chain returns, if none went out
+	}
+	if !w.gin.Written() && c.FullPath() == "" && req.Method != http.MethodHead {
 		// No route matched: Gin's own 404 or 405 answer writes its default
 		// body after the chain returned, when no handler wrote anything
 		// and the status is still its own.
-		size += defaultBodySize(status, rw.w.Header())
+		st.extraBytes = defaultBodySize(w.gin.Status(), w.gin.Header())
 	}
-	// The client went away before the response was complete: the request
-	// context was canceled while the chain ran (the server cancels it when
-	// the connection closes), sending failed, or gin.Recovery recovered a
-	// broken pipe and recorded it in c.Errors.
-	if aborted || brokenPipeIn(c.Errors) || (!rw.hijacked && (rw.writeErr != nil || errors.Is(req.Context().Err(), context.Canceled))) {
-		if !panicked {
-			status = httplog.StatusClientClosedRequest
+	route := "" // End asks Options.Route
+	if !m.ownRoute {
+		if route = c.FullPath(); route == "" {
+			route = httplog.NoRoute
 		}
 	}
-
-	route := c.FullPath()
-	if m.route != nil {
-		route = m.route(req)
-	}
-	e := httplog.Exchange{
-		Method:           req.Method,
-		Route:            route,
-		Path:             req.URL.Path,
-		RawQuery:         req.URL.RawQuery,
-		Status:           status,
-		RequestBodySize:  st.body.n,
-		ResponseBodySize: size,
-		Duration:         time.Since(start),
-		Request:          req,
-		UserAgent:        req.UserAgent(),
-		Protocol:         protocolVersion(req),
-		Host:             hostOnly(req.Host),
-		RequestHeader:    req.Header,
-		ResponseHeader:   rw.w.Header(),
-	}
-	if panicked {
-		e.Panic, e.Stack = p, stack
-	}
-	if st.body.limit > 0 {
-		e.RequestBody, e.RequestBodyCaptured = st.body.capture, true
-	}
-	if rw.captureLimit > 0 {
-		e.ResponseBody, e.ResponseBodyCaptured = rw.capture, true
-	}
-	ctx := req.Context()
-	if len(c.Errors) > 0 {
-		ctx = &errorsContext{Context: ctx, errs: c.Errors}
-	}
-	m.rec.Log(ctx, &e)
+	w.f.End(route, handlerError(c.Errors), p)
 
 	c.Writer = prev
-	if req.Body == &st.body {
+	if req.Body == countedBody {
 		req.Body = body
 	}
-	st.rw = responseWriter{capture: rw.capture[:0]}
-	st.body = countingBody{capture: st.body.capture[:0]}
-	if cap(st.rw.capture) <= maxPooledCapture && cap(st.body.capture) <= maxPooledCapture {
-		statePool.Put(st)
-	}
+	st.w = writer{}
 	if recovered == http.ErrAbortHandler || (recovered != nil && m.rePanic) {
 		// ErrAbortHandler is how a handler asks net/http to drop the
 		// connection quietly; it must reach the server.
@@ -238,6 +178,31 @@ func defaultBodySize(status int, h http.Header) int64 {
 		return int64(len("405 method not allowed"))
 	}
 	return 0
+}
+
+// handlerError is the error End logs as error.message: the errors the
+// handlers recorded with c.Error, nil when none.
+func handlerError(errs []*gin.Error) error {
+	switch {
+	case len(errs) == 0:
+		return nil
+	case len(errs) == 1 && errs[0] != nil && errs[0].Err != nil:
+		return errs[0].Err
+	}
+	return joinedErrors(errs)
+}
+
+// joinedErrors are several errors of c.Errors, joined with "; ".
+type joinedErrors []*gin.Error
+
+func (errs joinedErrors) Error() string {
+	msgs := make([]string, 0, len(errs))
+	for _, e := range errs {
+		if e != nil && e.Err != nil {
+			msgs = append(msgs, e.Err.Error())
+		}
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // brokenPipeIn reports whether errs holds what gin.Recovery records when
@@ -258,79 +223,30 @@ func isBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, http.ErrAbortHandler)
 }
 
-// capturesBody reports whether bodies of this Content-Type are logged, as
-// httplog decides it.
-func (m *middleware) capturesBody(h http.Header) bool {
-	if m.maxBody <= 0 {
-		return false
-	}
-	ct := h.Get("Content-Type")
-	for _, t := range m.bodyTypes {
-		if strings.HasPrefix(ct, t) {
-			return true
-		}
-	}
-	return false
-}
+// bodyFix adds Gin's default 404 or 405 body, which Gin writes after the
+// chain returned and so after Flight.End, to the access line's
+// http.response.body.size. Other lines pass unchanged.
+type bodyFix struct{ slog.Handler }
 
-// errorsContext carries the handler's c.Errors to errorsHandler, which
-// finds it by a type assertion on the context it is given: no lookup
-// walks the context chain for the requests that have none.
-type errorsContext struct {
-	context.Context
-	errs []*gin.Error
-}
-
-// errorsHandler adds ErrorMessageKey to the access line of a request
-// whose handler recorded errors.
-type errorsHandler struct{ slog.Handler }
-
-func (h errorsHandler) Handle(ctx context.Context, r slog.Record) error {
-	if ec, ok := ctx.(*errorsContext); ok {
-		msgs := make([]string, 0, len(ec.errs))
-		for _, e := range ec.errs {
-			if e != nil && e.Err != nil {
-				msgs = append(msgs, e.Err.Error())
+func (h bodyFix) Handle(ctx context.Context, r slog.Record) error {
+	if st, ok := ctx.Value(stateKey{}).(*state); ok && st.extraBytes != 0 {
+		fixed := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == httplog.ResponseBodyKey && a.Value.Kind() == slog.KindInt64 {
+				a.Value = slog.Int64Value(a.Value.Int64() + st.extraBytes)
 			}
-		}
-		r.AddAttrs(slog.String(ErrorMessageKey, strings.Join(msgs, "; ")))
+			fixed.AddAttrs(a)
+			return true
+		})
+		r = fixed
 	}
 	return h.Handler.Handle(ctx, r)
 }
 
-func (h errorsHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return errorsHandler{h.Handler.WithAttrs(as)}
+func (h bodyFix) WithAttrs(as []slog.Attr) slog.Handler {
+	return bodyFix{h.Handler.WithAttrs(as)}
 }
 
-func (h errorsHandler) WithGroup(name string) slog.Handler {
-	return errorsHandler{h.Handler.WithGroup(name)}
-}
-
-// protocolVersion is network.protocol.version, as httplog writes it.
-func protocolVersion(r *http.Request) string {
-	switch {
-	case r.ProtoMajor == 1 && r.ProtoMinor == 1:
-		return "1.1"
-	case r.ProtoMajor == 2:
-		return "2"
-	case r.ProtoMajor == 3:
-		return "3"
-	case r.ProtoMajor == 1 && r.ProtoMinor == 0:
-		return "1.0"
-	}
-	return fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)
-}
-
-// hostOnly strips the port from a Host header value, as httplog does.
-func hostOnly(host string) string {
-	if strings.HasPrefix(host, "[") {
-		if i := strings.IndexByte(host, ']'); i > 0 {
-			return host[1:i]
-		}
-		return host
-	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && strings.Count(host, ":") == 1 {
-		return host[:i]
-	}
-	return host
+func (h bodyFix) WithGroup(name string) slog.Handler {
+	return bodyFix{h.Handler.WithGroup(name)}
 }

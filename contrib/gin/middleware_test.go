@@ -15,6 +15,7 @@ import (
 	"github.com/logweave/logweave/clientip"
 	logweavegin "github.com/logweave/logweave/contrib/gin"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 )
 
 // Where the middleware sits relative to gin.Recovery: the access line
@@ -97,7 +98,7 @@ func TestAccessLineCases(t *testing.T) {
 				"http.response.body.size": 7.0, "http.request.body.size": 0.0, "level": "INFO",
 				"client.address": "127.0.0.1", "user_agent.original": "test/1.0", "network.protocol.version": "1.1",
 				"server.address": "127.0.0.1", "trace_id": traceID, "span_id": "00f067aa0ba902b7", "request_id": "req-abc",
-				"service.name": "gin-test",
+				"service.name": "test",
 			},
 			absent: []string{"error.type", "error.message", "panic"},
 			check: func(t *testing.T, line map[string]any, resp *http.Response) {
@@ -201,7 +202,7 @@ func TestAccessLineCases(t *testing.T) {
 		t.Run(order.name, func(t *testing.T) {
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					logger, sink := newLogger()
+					logger, sink := logtest.NewLogger()
 					url, client := serve(t, testEngine(order.use, logger, nil))
 					req := newRequest(t, tc.method, url+tc.path, nil)
 					for k, v := range tc.header {
@@ -211,8 +212,8 @@ func TestAccessLineCases(t *testing.T) {
 					if resp.StatusCode != tc.wantStatus || (tc.wantBody != "" && body != tc.wantBody) {
 						t.Errorf("client got %d %q, want %d %q", resp.StatusCode, body, tc.wantStatus, tc.wantBody)
 					}
-					line := sink.waitAccess(t, 1)[0]
-					if num(line["http.response.status_code"]) != resp.StatusCode {
+					line := sink.Wait(t, httplog.AccessMessage, 1)[0]
+					if logtest.Num(line["http.response.status_code"]) != resp.StatusCode {
 						t.Errorf("logged status %v, the client got %d", line["http.response.status_code"], resp.StatusCode)
 					}
 					for k, v := range tc.want {
@@ -240,15 +241,15 @@ func TestAccessLineCases(t *testing.T) {
 // TestHandlerLinesCarryTheTrace checks that the handler's own lines, via
 // c.Request.Context() and via Logger, carry the request's trace and id.
 func TestHandlerLinesCarryTheTrace(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	url, client := serve(t, testEngine(orders[0].use, logger, nil))
 	req := newRequest(t, "GET", url+"/users/42", nil)
 	req.Header.Set("traceparent", traceparent)
 	req.Header.Set("X-Request-ID", "req-1")
 	do(t, client, req)
-	sink.waitAccess(t, 1)
+	sink.Wait(t, httplog.AccessMessage, 1)
 	for _, msg := range []string{"inside", "bound"} {
-		l := sink.linesWith(t, msg)
+		l := sink.WithMsg(t, msg)
 		if len(l) != 1 || l[0]["trace_id"] != traceID || l[0]["span_id"] != "00f067aa0ba902b7" || l[0]["request_id"] != "req-1" {
 			t.Errorf("%s: %v", msg, l)
 		}
@@ -258,7 +259,7 @@ func TestHandlerLinesCarryTheTrace(t *testing.T) {
 func TestClientAbortIs499(t *testing.T) {
 	for _, order := range orders {
 		t.Run(order.name, func(t *testing.T) {
-			logger, sink := newLogger()
+			logger, sink := logtest.NewLogger()
 			r := gin.New()
 			order.use(r, logweavegin.Middleware(logger, nil))
 			started := make(chan struct{})
@@ -274,8 +275,8 @@ func TestClientAbortIs499(t *testing.T) {
 				resp.Body.Close()
 				t.Fatal("want the canceled request to fail")
 			}
-			a := sink.waitAccess(t, 1)[0]
-			if num(a["http.response.status_code"]) != 499 || a["level"] != "WARN" || a["error.type"] != "client_closed_request" || a["http.route"] != "/slow" {
+			a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+			if logtest.Num(a["http.response.status_code"]) != 499 || a["level"] != "WARN" || a["error.type"] != "client_closed_request" || a["http.route"] != "/slow" {
 				t.Fatalf("access line %v", a)
 			}
 		})
@@ -289,7 +290,7 @@ func TestClientAbortIs499(t *testing.T) {
 func TestBrokenPipePanic(t *testing.T) {
 	for _, order := range orders {
 		t.Run(order.name, func(t *testing.T) {
-			logger, sink := newLogger()
+			logger, sink := logtest.NewLogger()
 			r := gin.New()
 			order.use(r, logweavegin.Middleware(logger, nil))
 			r.GET("/pipe", func(c *gin.Context) {
@@ -300,8 +301,8 @@ func TestBrokenPipePanic(t *testing.T) {
 			if err == nil {
 				resp.Body.Close()
 			}
-			a := sink.waitAccess(t, 1)[0]
-			if num(a["http.response.status_code"]) != 499 || a["stack"] != nil || a["error.type"] != "client_closed_request" {
+			a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+			if logtest.Num(a["http.response.status_code"]) != 499 || a["stack"] != nil || a["error.type"] != "client_closed_request" {
 				t.Fatalf("access line %v", a)
 			}
 		})
@@ -311,7 +312,7 @@ func TestBrokenPipePanic(t *testing.T) {
 // TestErrAbortHandler checks that http.ErrAbortHandler drops the
 // connection (it reaches net/http) and is logged as 499.
 func TestErrAbortHandler(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil))
 	r.GET("/abort", func(c *gin.Context) { panic(http.ErrAbortHandler) })
@@ -320,14 +321,14 @@ func TestErrAbortHandler(t *testing.T) {
 		resp.Body.Close()
 		t.Fatal("the connection should have been dropped")
 	}
-	a := sink.waitAccess(t, 1)[0]
-	if num(a["http.response.status_code"]) != 499 || a["stack"] != nil {
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+	if logtest.Num(a["http.response.status_code"]) != 499 || a["stack"] != nil {
 		t.Fatalf("access line %v", a)
 	}
 }
 
 func TestClientIPStrategy(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	strategy, err := clientip.RightmostNonPrivate("X-Forwarded-For")
 	if err != nil {
 		t.Fatal(err)
@@ -340,7 +341,7 @@ func TestClientIPStrategy(t *testing.T) {
 	// The client wrote the first entry; the proxy appended the second.
 	req.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.7, 10.0.0.2")
 	do(t, client, req)
-	if a := sink.waitAccess(t, 1)[0]; a["client.address"] != "203.0.113.7" {
+	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; a["client.address"] != "203.0.113.7" {
 		t.Fatalf("client.address %v, want the address the proxy saw", a["client.address"])
 	}
 }

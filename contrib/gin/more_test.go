@@ -18,6 +18,7 @@ import (
 	"github.com/logweave/logweave"
 	logweavegin "github.com/logweave/logweave/contrib/gin"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -32,12 +33,12 @@ func TestPanicValueByOrder(t *testing.T) {
 	}
 	for _, order := range orders {
 		t.Run(order.name, func(t *testing.T) {
-			logger, sink := newLogger()
+			logger, sink := logtest.NewLogger()
 			url, client := serve(t, testEngine(order.use, logger, nil))
 			resp, _ := do(t, client, newRequest(t, "GET", url+"/panic", nil))
-			a := sink.waitAccess(t, 1)[0]
+			a := sink.Wait(t, httplog.AccessMessage, 1)[0]
 			stack, _ := a["stack"].(string)
-			if resp.StatusCode != 500 || num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" ||
+			if resp.StatusCode != 500 || logtest.Num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" ||
 				a["error.type"] != "panic" || a["panic"] != want[order.name] || !strings.Contains(stack, "panickingHandler") {
 				t.Fatalf("client %d, access line %v", resp.StatusCode, a)
 			}
@@ -50,7 +51,7 @@ func TestPanicValueByOrder(t *testing.T) {
 func TestPanicAfterHeader(t *testing.T) {
 	for _, order := range orders {
 		t.Run(order.name, func(t *testing.T) {
-			logger, sink := newLogger()
+			logger, sink := logtest.NewLogger()
 			r := gin.New()
 			order.use(r, logweavegin.Middleware(logger, nil))
 			r.GET("/late", func(c *gin.Context) {
@@ -65,8 +66,8 @@ func TestPanicAfterHeader(t *testing.T) {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
-			a := sink.waitAccess(t, 1)[0]
-			if num(a["http.response.status_code"]) != 202 || a["level"] != "ERROR" || a["error.type"] != "panic" {
+			a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+			if logtest.Num(a["http.response.status_code"]) != 202 || a["level"] != "ERROR" || a["error.type"] != "panic" {
 				t.Fatalf("access line %v", a)
 			}
 		})
@@ -76,7 +77,7 @@ func TestPanicAfterHeader(t *testing.T) {
 // TestRePanic checks that with RePanic the panic reaches an outer
 // recoverer once it is logged and answered.
 func TestRePanic(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	var recovered any
 	r := gin.New()
 	r.Use(func(c *gin.Context) {
@@ -86,7 +87,7 @@ func TestRePanic(t *testing.T) {
 	r.GET("/", func(c *gin.Context) { panic("again") })
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
-	a := sink.access(t)
+	a := sink.WithMsg(t, httplog.AccessMessage)
 	if recovered != "again" || rec.Code != 500 || len(a) != 1 || a[0]["panic"] != "again" {
 		t.Fatalf("recovered %v, code %d, lines %v", recovered, rec.Code, a)
 	}
@@ -95,7 +96,7 @@ func TestRePanic(t *testing.T) {
 // TestCustomRecoveryInside checks a recoverer of the user's own, which
 // answers with a JSON 500, inside the middleware.
 func TestCustomRecoveryInside(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil), gin.CustomRecovery(func(c *gin.Context, err any) {
 		c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal"})
@@ -103,8 +104,8 @@ func TestCustomRecoveryInside(t *testing.T) {
 	r.GET("/panic", panickingHandler)
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest("GET", "/panic", nil))
-	a := sink.access(t)
-	if rec.Code != 500 || len(a) != 1 || a[0]["error.type"] != "panic" || num(a[0]["http.response.body.size"]) != rec.Body.Len() ||
+	a := sink.WithMsg(t, httplog.AccessMessage)
+	if rec.Code != 500 || len(a) != 1 || a[0]["error.type"] != "panic" || logtest.Num(a[0]["http.response.body.size"]) != rec.Body.Len() ||
 		!strings.Contains(fmt.Sprint(a[0]["stack"]), "panickingHandler") {
 		t.Fatalf("code %d, lines %v", rec.Code, a)
 	}
@@ -115,12 +116,12 @@ func TestCustomRecoveryInside(t *testing.T) {
 func TestPlain5xxIsNoPanic(t *testing.T) {
 	for _, order := range orders {
 		t.Run(order.name, func(t *testing.T) {
-			logger, sink := newLogger()
+			logger, sink := logtest.NewLogger()
 			r := gin.New()
 			order.use(r, logweavegin.Middleware(logger, nil))
 			r.GET("/", func(c *gin.Context) { c.String(http.StatusInternalServerError, "failed") })
 			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-			a := sink.access(t)
+			a := sink.WithMsg(t, httplog.AccessMessage)
 			if len(a) != 1 || a[0]["error.type"] != "500" || a[0]["stack"] != nil || a[0]["panic"] != nil {
 				t.Fatalf("lines %v", a)
 			}
@@ -129,7 +130,7 @@ func TestPlain5xxIsNoPanic(t *testing.T) {
 }
 
 func TestServerSentEventsFlushed(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	next := make(chan struct{})
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil), gin.Recovery())
@@ -174,8 +175,8 @@ func TestServerSentEventsFlushed(t *testing.T) {
 		t.Fatalf("after the events: %q %v", rest, err)
 	}
 	resp.Body.Close()
-	a := sink.waitAccess(t, 1)[0]
-	if num(a["http.response.status_code"]) != 200 || num(a["http.response.body.size"]) != 3*len("data: event0\n\n") {
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+	if logtest.Num(a["http.response.status_code"]) != 200 || logtest.Num(a["http.response.body.size"]) != 3*len("data: event0\n\n") {
 		t.Fatalf("access line %v", a)
 	}
 
@@ -183,13 +184,13 @@ func TestServerSentEventsFlushed(t *testing.T) {
 	if want := "event:tick\ndata:0\n\nevent:tick\ndata:1\n\nevent:tick\ndata:2\n\n"; body != want {
 		t.Fatalf("c.Stream body %q, want %q", body, want)
 	}
-	if a := sink.waitAccess(t, 2)[1]; num(a["http.response.body.size"]) != len(body) {
+	if a := sink.Wait(t, httplog.AccessMessage, 2)[1]; logtest.Num(a["http.response.body.size"]) != len(body) {
 		t.Fatalf("access line %v, want %d bytes", a, len(body))
 	}
 }
 
 func TestWebSocketUpgradeHijack(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(gin.Recovery(), logweavegin.Middleware(logger, nil))
 	r.GET("/ws", func(c *gin.Context) {
@@ -227,13 +228,13 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 	if echo, _ := rd.ReadString('\n'); echo != "echo ping\n" {
 		t.Fatalf("echo %q", echo)
 	}
-	if a := sink.waitAccess(t, 1)[0]; num(a["http.response.status_code"]) != 101 || a["http.route"] != "/ws" {
+	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; logtest.Num(a["http.response.status_code"]) != 101 || a["http.route"] != "/ws" {
 		t.Fatalf("access line %v, want status 101", a)
 	}
 }
 
 func TestResponseControllerThroughUnwrap(t *testing.T) {
-	logger, _ := newLogger()
+	logger, _ := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil))
 	r.GET("/", func(c *gin.Context) {
@@ -253,7 +254,7 @@ func TestResponseControllerThroughUnwrap(t *testing.T) {
 // handler read, through Gin's binding) and body capture, as httplog
 // does them.
 func TestRequestBodyAndCapture(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, &httplog.Options{BodyContentTypes: []string{"application/json"}, MaxBodyBytes: 16}))
 	r.POST("/users", func(c *gin.Context) {
@@ -272,8 +273,8 @@ func TestRequestBodyAndCapture(t *testing.T) {
 	if resp.StatusCode != 201 {
 		t.Fatalf("status %d %s", resp.StatusCode, body)
 	}
-	a := sink.waitAccess(t, 1)[0]
-	if num(a["http.request.body.size"]) != len(in) || num(a["http.response.body.size"]) != len(body) ||
+	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
+	if logtest.Num(a["http.request.body.size"]) != len(in) || logtest.Num(a["http.response.body.size"]) != len(body) ||
 		a["http.request.body"] != in[:16] || a["http.request.body.truncated"] != true ||
 		a["http.response.body"] != body[:16] || a["http.response.body.truncated"] != true {
 		t.Fatalf("access line %v", a)
@@ -283,7 +284,7 @@ func TestRequestBodyAndCapture(t *testing.T) {
 // TestRequestBodyRestored checks that a middleware outside this one finds
 // the request's own body again, and the trace in c.Request.
 func TestRequestBodyRestored(t *testing.T) {
-	logger, _ := newLogger()
+	logger, _ := logtest.NewLogger()
 	r := gin.New()
 	var after io.ReadCloser
 	var sc trace.SpanContext
@@ -304,7 +305,7 @@ func TestRequestBodyRestored(t *testing.T) {
 }
 
 func TestSkipAndSkipRoutes(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, &httplog.Options{
 		SkipPaths:    []string{"/metrics"},
@@ -328,8 +329,8 @@ func TestSkipAndSkipRoutes(t *testing.T) {
 	for range 10 {
 		do(t, client, newRequest(t, "GET", url+"/ping", nil))
 	}
-	a := sink.waitAccess(t, 3) // the failing health check, and 2 of 10 pings
-	if a[0]["url.path"] != "/healthz/ready" || num(a[0]["http.response.status_code"]) != 503 ||
+	a := sink.Wait(t, httplog.AccessMessage, 3) // the failing health check, and 2 of 10 pings
+	if a[0]["url.path"] != "/healthz/ready" || logtest.Num(a[0]["http.response.status_code"]) != 503 ||
 		a[1]["http.route"] != "/ping" || a[2]["http.route"] != "/ping" {
 		t.Fatalf("lines %v", a)
 	}
@@ -337,12 +338,12 @@ func TestSkipAndSkipRoutes(t *testing.T) {
 
 // TestRouteOption checks that Options.Route replaces c.FullPath().
 func TestRouteOption(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, &httplog.Options{Route: func(r *http.Request) string { return "custom" }}))
 	r.GET("/a/:b", func(c *gin.Context) {})
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a/1", nil))
-	if a := sink.access(t); len(a) != 1 || a[0]["http.route"] != "custom" {
+	if a := sink.WithMsg(t, httplog.AccessMessage); len(a) != 1 || a[0]["http.route"] != "custom" {
 		t.Fatalf("lines %v", a)
 	}
 }
@@ -350,34 +351,34 @@ func TestRouteOption(t *testing.T) {
 // TestRedirectsRunNoMiddleware documents a limit: Gin answers a
 // trailing-slash redirect before any middleware runs.
 func TestRedirectsRunNoMiddleware(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil))
 	r.GET("/users/", func(c *gin.Context) {})
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest("GET", "/users", nil))
-	if rec.Code != http.StatusMovedPermanently || len(sink.access(t)) != 0 {
-		t.Fatalf("code %d, lines %v", rec.Code, sink.access(t))
+	if rec.Code != http.StatusMovedPermanently || len(sink.WithMsg(t, httplog.AccessMessage)) != 0 {
+		t.Fatalf("code %d, lines %v", rec.Code, sink.WithMsg(t, httplog.AccessMessage))
 	}
 }
 
 // TestNoRouteHandler checks a 404 from the user's NoRoute handler, which
 // writes its own body.
 func TestNoRouteHandler(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil))
 	r.NoRoute(func(c *gin.Context) { c.JSON(http.StatusNotFound, gin.H{"error": "no such page"}) })
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
-	a := sink.access(t)
-	if rec.Code != 404 || len(a) != 1 || num(a[0]["http.response.status_code"]) != 404 || num(a[0]["http.response.body.size"]) != rec.Body.Len() {
+	a := sink.WithMsg(t, httplog.AccessMessage)
+	if rec.Code != 404 || len(a) != 1 || logtest.Num(a[0]["http.response.status_code"]) != 404 || logtest.Num(a[0]["http.response.body.size"]) != rec.Body.Len() {
 		t.Fatalf("code %d body %q, lines %v", rec.Code, rec.Body, a)
 	}
 }
 
 func TestLogger(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.ContextWithFallback = true
 	r.Use(logweavegin.Middleware(logger, nil))
@@ -399,15 +400,15 @@ func TestLogger(t *testing.T) {
 	r.ServeHTTP(httptest.NewRecorder(), req)
 
 	for _, msg := range []string{"plain", "gin context", "derived", "fallback"} {
-		l := sink.linesWith(t, msg)
+		l := sink.WithMsg(t, msg)
 		if len(l) != 1 || l[0]["trace_id"] != traceID {
 			t.Errorf("%s: %v", msg, l)
 		}
 	}
-	if l := sink.linesWith(t, "derived"); len(l) == 1 && (l[0]["k"] != "v" || fmt.Sprint(l[0]["g"]) != "map[x:1]") {
+	if l := sink.WithMsg(t, "derived"); len(l) == 1 && (l[0]["k"] != "v" || fmt.Sprint(l[0]["g"]) != "map[x:1]") {
 		t.Errorf("derived: %v", l)
 	}
-	if l := sink.linesWith(t, "own span"); len(l) != 1 || l[0]["trace_id"] != (trace.TraceID{1}).String() {
+	if l := sink.WithMsg(t, "own span"); len(l) != 1 || l[0]["trace_id"] != (trace.TraceID{1}).String() {
 		t.Errorf("own span: %v", l)
 	}
 }
@@ -415,7 +416,7 @@ func TestLogger(t *testing.T) {
 // TestLoggerOutlivesTheRequest checks that a logger handed to a goroutine
 // keeps its request's trace after Gin reused c for the next request.
 func TestLoggerOutlivesTheRequest(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	r := gin.New()
 	r.Use(logweavegin.Middleware(logger, nil))
 	loggers := make(chan *slog.Logger, 1)
@@ -426,22 +427,22 @@ func TestLoggerOutlivesTheRequest(t *testing.T) {
 	r.ServeHTTP(httptest.NewRecorder(), first)
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/second", nil))
 	(<-loggers).Info("later")
-	if l := sink.linesWith(t, "later"); len(l) != 1 || l[0]["trace_id"] != traceID {
+	if l := sink.WithMsg(t, "later"); len(l) != 1 || l[0]["trace_id"] != traceID {
 		t.Fatalf("later: %v", l)
 	}
 }
 
 // TestLoggerWithoutMiddleware checks the fallback to slog.Default.
 func TestLoggerWithoutMiddleware(t *testing.T) {
-	sink := &logSink{}
+	sink := &logtest.Sink{}
 	prev := slog.Default()
 	slog.SetDefault(logweave.New(sink, nil))
 	t.Cleanup(func() { slog.SetDefault(prev) })
 	r := gin.New()
 	r.GET("/", func(c *gin.Context) { logweavegin.Logger(c).Info("no middleware") })
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-	if l := sink.linesWith(t, "no middleware"); len(l) != 1 {
-		t.Fatalf("lines %v", sink.lines(t))
+	if l := sink.WithMsg(t, "no middleware"); len(l) != 1 {
+		t.Fatalf("lines %v", sink.Lines(t))
 	}
 	if logweavegin.Logger(nil) == nil {
 		t.Fatal("Logger(nil) is nil")
@@ -451,7 +452,7 @@ func TestLoggerWithoutMiddleware(t *testing.T) {
 // TestConcurrentRequests runs requests in parallel through one engine, for
 // the race detector and the pooled state.
 func TestConcurrentRequests(t *testing.T) {
-	logger, sink := newLogger()
+	logger, sink := logtest.NewLogger()
 	url, client := serve(t, testEngine(orders[1].use, logger, nil))
 	var wg sync.WaitGroup
 	paths := []string{"/users/1", "/nowhere", "/items/2", "/panic", "/upstream"}
@@ -470,8 +471,8 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	wg.Wait()
 	want := map[string]int{"/users/1": 200, "/nowhere": 404, "/items/2": 404, "/panic": 500, "/upstream": 503}
-	for _, a := range sink.waitAccess(t, 40) {
-		if num(a["http.response.status_code"]) != want[a["url.path"].(string)] {
+	for _, a := range sink.Wait(t, httplog.AccessMessage, 40) {
+		if logtest.Num(a["http.response.status_code"]) != want[a["url.path"].(string)] {
 			t.Errorf("line %v", a)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	logweavegrpc "github.com/logweave/logweave/contrib/grpc"
+	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
@@ -31,8 +32,8 @@ func callerCtx(t testing.TB) context.Context {
 }
 
 func TestClientChildSpanReachesServer(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	addr := startServer(t, serverLogger, noSkip)
 	client := dialLogged(t, addr, clientLogger, noSkip)
 
@@ -40,7 +41,7 @@ func TestClientChildSpanReachesServer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := clientLogs.one(t, logweavegrpc.ClientMessage)
+	c := one(t, clientLogs, logweavegrpc.ClientMessage)
 	want(t, c, "level", "INFO")
 	want(t, c, "trace_id", tpTraceID)
 	want(t, c, "request_id", "req-42")
@@ -63,7 +64,7 @@ func TestClientChildSpanReachesServer(t *testing.T) {
 	absent(t, c, logweavegrpc.ErrorKey)
 
 	// The server's lines are in the client's trace, under the call's span.
-	for _, l := range []map[string]any{serverLogs.one(t, handlerMsg), serverLogs.one(t, logweavegrpc.AccessMessage)} {
+	for _, l := range []map[string]any{one(t, serverLogs, handlerMsg), one(t, serverLogs, logweavegrpc.AccessMessage)} {
 		want(t, l, "trace_id", tpTraceID)
 		want(t, l, "span_id", childSpan)
 		want(t, l, "request_id", "req-42")
@@ -71,8 +72,8 @@ func TestClientChildSpanReachesServer(t *testing.T) {
 }
 
 func TestClientCodesToLevels(t *testing.T) {
-	serverLogger, _ := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, _ := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 	cases := []struct {
 		service string
@@ -89,7 +90,7 @@ func TestClientCodesToLevels(t *testing.T) {
 		if status.Code(err) != c.code {
 			t.Fatalf("%s: got %v, want %v", c.service, err, c.code)
 		}
-		l := clientLogs.withMsg(t, logweavegrpc.ClientMessage)[i]
+		l := clientLogs.WithMsg(t, logweavegrpc.ClientMessage)[i]
 		want(t, l, "level", c.level)
 		want(t, l, logweavegrpc.StatusCodeKey, int(c.code))
 		want(t, l, logweavegrpc.ErrorKey, status.Convert(err).Message())
@@ -100,8 +101,8 @@ func TestClientCodesToLevels(t *testing.T) {
 // (a common proxy pattern) must not send two traceparents, which the
 // server would reject: the interceptor's value replaces the forwarded one.
 func TestClientReplacesForwardedTraceparent(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 
 	forwarded := metadata.Pairs("traceparent", tp, "x-custom", "kept")
@@ -109,8 +110,8 @@ func TestClientReplacesForwardedTraceparent(t *testing.T) {
 	if err := check(ctx, client, "ok"); err != nil {
 		t.Fatal(err)
 	}
-	childSpan := str(clientLogs.one(t, logweavegrpc.ClientMessage), "span_id")
-	h := serverLogs.one(t, handlerMsg)
+	childSpan := str(one(t, clientLogs, logweavegrpc.ClientMessage), "span_id")
+	h := one(t, serverLogs, handlerMsg)
 	want(t, h, "trace_id", tpTraceID)
 	want(t, h, "span_id", childSpan)
 	if got := forwarded.Get("traceparent"); len(got) != 1 || got[0] != tp {
@@ -130,8 +131,8 @@ func (s recordingSpan) SpanContext() trace.SpanContext { return s.sc }
 // With a recording span in the context, the SDK's stats handler makes the
 // child span; the interceptor invents no span id of its own.
 func TestClientKeepsRecordingSpan(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 
 	sc := trace.NewSpanContext(trace.SpanContextConfig{
@@ -141,29 +142,29 @@ func TestClientKeepsRecordingSpan(t *testing.T) {
 	if err := check(ctx, client, "ok"); err != nil {
 		t.Fatal(err)
 	}
-	want(t, clientLogs.one(t, logweavegrpc.ClientMessage), "span_id", sc.SpanID().String())
-	h := serverLogs.one(t, handlerMsg)
+	want(t, one(t, clientLogs, logweavegrpc.ClientMessage), "span_id", sc.SpanID().String())
+	h := one(t, serverLogs, handlerMsg)
 	want(t, h, "trace_id", sc.TraceID().String())
 	want(t, h, "span_id", sc.SpanID().String())
 }
 
 func TestClientWithoutTraceStartsOne(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 	if err := check(testCtx(t), client, "ok"); err != nil {
 		t.Fatal(err)
 	}
-	c := clientLogs.one(t, logweavegrpc.ClientMessage)
-	h := serverLogs.one(t, handlerMsg)
+	c := one(t, clientLogs, logweavegrpc.ClientMessage)
+	h := one(t, serverLogs, handlerMsg)
 	if str(c, "trace_id") == "" || str(h, "trace_id") != str(c, "trace_id") || str(h, "span_id") != str(c, "span_id") {
 		t.Errorf("client line %v and server line %v are not in one trace", c, h)
 	}
 }
 
 func TestClientStream(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 
 	stream, err := client.Watch(callerCtx(t), &healthpb.HealthCheckRequest{Service: "count:2"})
@@ -177,20 +178,20 @@ func TestClientStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Logged when Recv saw the end: no waiting.
-	c := clientLogs.one(t, logweavegrpc.ClientMessage)
+	c := one(t, clientLogs, logweavegrpc.ClientMessage)
 	want(t, c, "level", "INFO")
 	want(t, c, logweavegrpc.MethodKey, "Watch")
 	want(t, c, logweavegrpc.StatusCodeKey, 0)
 	want(t, c, logweavegrpc.MessagesReceivedKey, 2)
 	want(t, c, logweavegrpc.MessagesSentKey, 1)
 	want(t, c, "trace_id", tpTraceID)
-	a := serverLogs.wait(t, logweavegrpc.AccessMessage)
+	a := serverLogs.Wait(t, logweavegrpc.AccessMessage, 1)[0]
 	want(t, a, "span_id", str(c, "span_id"))
 }
 
 func TestClientCancelsStreamLogged(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 
 	ctx, cancel := context.WithCancel(callerCtx(t))
@@ -202,46 +203,46 @@ func TestClientCancelsStreamLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	cancel() // and never call Recv again: the cancellation alone ends the call
-	c := clientLogs.wait(t, logweavegrpc.ClientMessage)
+	c := clientLogs.Wait(t, logweavegrpc.ClientMessage, 1)[0]
 	want(t, c, "level", "WARN")
 	want(t, c, logweavegrpc.StatusCodeKey, int(codes.Canceled))
 	want(t, c, logweavegrpc.MessagesReceivedKey, 1)
-	want(t, serverLogs.wait(t, logweavegrpc.AccessMessage), logweavegrpc.StatusCodeKey, int(codes.Canceled))
+	want(t, serverLogs.Wait(t, logweavegrpc.AccessMessage, 1)[0], logweavegrpc.StatusCodeKey, int(codes.Canceled))
 
 	// A Recv after the cancellation does not log the call again.
 	if _, err := stream.Recv(); status.Code(err) != codes.Canceled {
 		t.Fatalf("Recv: %v, want Canceled", err)
 	}
-	if n := len(clientLogs.withMsg(t, logweavegrpc.ClientMessage)); n != 1 {
+	if n := len(clientLogs.WithMsg(t, logweavegrpc.ClientMessage)); n != 1 {
 		t.Errorf("%d client lines, want 1", n)
 	}
 }
 
 func TestClientDeadline(t *testing.T) {
-	serverLogger, _ := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, _ := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, noSkip)
 	ctx, cancel := context.WithTimeout(callerCtx(t), 100*time.Millisecond)
 	defer cancel()
 	if err := check(ctx, client, "ctxerr"); status.Code(err) != codes.DeadlineExceeded {
 		t.Fatalf("got %v, want DeadlineExceeded", err)
 	}
-	c := clientLogs.one(t, logweavegrpc.ClientMessage)
+	c := one(t, clientLogs, logweavegrpc.ClientMessage)
 	want(t, c, "level", "ERROR")
 	want(t, c, logweavegrpc.StatusNameKey, "DEADLINE_EXCEEDED")
 }
 
 func TestClientSkipsHealthByDefault(t *testing.T) {
-	serverLogger, serverLogs := newLogger()
-	clientLogger, clientLogs := newLogger()
+	serverLogger, serverLogs := logtest.NewLogger()
+	clientLogger, clientLogs := logtest.NewLogger()
 	client := dialLogged(t, startServer(t, serverLogger, noSkip), clientLogger, nil)
 	if err := check(callerCtx(t), client, "ok"); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(clientLogs.withMsg(t, logweavegrpc.ClientMessage)); n != 0 {
+	if n := len(clientLogs.WithMsg(t, logweavegrpc.ClientMessage)); n != 0 {
 		t.Errorf("%d client lines for a health check, want none", n)
 	}
-	want(t, serverLogs.one(t, handlerMsg), "trace_id", tpTraceID) // still propagated
+	want(t, one(t, serverLogs, handlerMsg), "trace_id", tpTraceID) // still propagated
 }
 
 // fakeClientStream answers RecvMsg with the errors it is given, in order.
@@ -263,7 +264,7 @@ func (f *fakeClientStream) RecvMsg(any) error {
 // A client-streaming call (no server streaming) ends with its one
 // response: gRPC's RecvMsg returns nil for it and has read the status.
 func TestClientStreamingCallEndsWithResponse(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	ic := logweavegrpc.StreamClientInterceptor(logger, noSkip)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -285,7 +286,7 @@ func TestClientStreamingCallEndsWithResponse(t *testing.T) {
 	if err := cs.RecvMsg(new(string)); err != nil {
 		t.Fatal(err)
 	}
-	c := logs.one(t, logweavegrpc.ClientMessage)
+	c := one(t, logs, logweavegrpc.ClientMessage)
 	want(t, c, logweavegrpc.StatusCodeKey, 0)
 	want(t, c, logweavegrpc.MessagesSentKey, 3)
 	want(t, c, logweavegrpc.MessagesReceivedKey, 1)
@@ -293,13 +294,13 @@ func TestClientStreamingCallEndsWithResponse(t *testing.T) {
 
 	cancel() // after the end: no second line
 	time.Sleep(20 * time.Millisecond)
-	if n := len(logs.withMsg(t, logweavegrpc.ClientMessage)); n != 1 {
+	if n := len(logs.WithMsg(t, logweavegrpc.ClientMessage)); n != 1 {
 		t.Errorf("%d lines, want 1", n)
 	}
 }
 
 func TestClientStreamerError(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	ic := logweavegrpc.StreamClientInterceptor(logger, noSkip)
 	_, err := ic(context.Background(), &grpc.StreamDesc{ServerStreams: true}, nil, "/pkg.Svc/Feed", func(context.Context, *grpc.StreamDesc, *grpc.ClientConn, string, ...grpc.CallOption) (grpc.ClientStream, error) {
 		return nil, status.Error(codes.Unavailable, "no connection")
@@ -307,7 +308,7 @@ func TestClientStreamerError(t *testing.T) {
 	if status.Code(err) != codes.Unavailable {
 		t.Fatalf("got %v", err)
 	}
-	c := logs.one(t, logweavegrpc.ClientMessage)
+	c := one(t, logs, logweavegrpc.ClientMessage)
 	want(t, c, "level", "ERROR")
 	want(t, c, logweavegrpc.StatusCodeKey, int(codes.Unavailable))
 	want(t, c, logweavegrpc.ErrorKey, "no connection")
@@ -316,7 +317,7 @@ func TestClientStreamerError(t *testing.T) {
 
 // The invoker gets the trace context in the outgoing metadata.
 func TestClientInjectsMetadata(t *testing.T) {
-	logger, _ := newLogger()
+	logger, _ := logtest.NewLogger()
 	ic := logweavegrpc.UnaryClientInterceptor(logger, noSkip)
 	var md metadata.MD
 	err := ic(callerCtx(t), "/pkg.Svc/Do", nil, nil, nil, func(ctx context.Context, _ string, _, _ any, _ *grpc.ClientConn, _ ...grpc.CallOption) error {

@@ -1,23 +1,19 @@
 package logweavegrpc_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/logweave/logweave"
 	logweavegrpc "github.com/logweave/logweave/contrib/grpc"
+	"github.com/logweave/logweave/internal/logtest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -26,119 +22,29 @@ import (
 )
 
 // TestMain fails the run when the tests leave goroutines of gRPC or of
-// this package behind: every server is stopped and every connection closed.
+// this package behind: every server is stopped and every connection closed
+// (a closed connection's reader takes a moment, hence the wait).
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 {
-		if err := checkGoroutines(5 * time.Second); err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		if leaked := logtest.Leaked(5*time.Second, "google.golang.org/grpc", "logweave/contrib/grpc"); len(leaked) > 0 {
+			fmt.Fprintf(os.Stderr, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
 			code = 1
 		}
 	}
 	os.Exit(code)
 }
 
-// checkGoroutines waits up to wait for the goroutines that mention gRPC or
-// this package to end (a closed connection's reader takes a moment), and
-// returns their stacks if some are still there.
-func checkGoroutines(wait time.Duration) error {
-	deadline := time.Now().Add(wait)
-	for {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		var leaked []string
-		for g := range strings.SplitSeq(string(buf), "\n\n") {
-			if strings.Contains(g, "checkGoroutines") {
-				continue // this one
-			}
-			if strings.Contains(g, "google.golang.org/grpc") || strings.Contains(g, "logweave/contrib/grpc") {
-				leaked = append(leaked, g)
-			}
-		}
-		if len(leaked) == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d goroutines left behind:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// sink collects the JSON lines a logger writes, for tests to wait on.
-type sink struct {
-	mu    sync.Mutex
-	lines []map[string]any
-	bad   []string
-}
-
-func (s *sink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, l := range bytes.Split(bytes.TrimSpace(p), []byte("\n")) {
-		var m map[string]any
-		if err := json.Unmarshal(l, &m); err != nil {
-			s.bad = append(s.bad, string(l))
-			continue
-		}
-		s.lines = append(s.lines, m)
-	}
-	return len(p), nil
-}
-
-// all returns the lines written so far, failing t if any was not JSON.
-func (s *sink) all(t testing.TB) []map[string]any {
+// one returns the only line with message msg written so far, failing when
+// there is not exactly one: unlike Sink.Wait, it does not wait, for lines
+// that must be written before the call returns.
+func one(t testing.TB, s *logtest.Sink, msg string) map[string]any {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.bad) > 0 {
-		t.Fatalf("lines that are not JSON: %q", s.bad)
-	}
-	return append([]map[string]any(nil), s.lines...)
-}
-
-// withMsg returns the lines written so far with message msg.
-func (s *sink) withMsg(t testing.TB, msg string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, l := range s.all(t) {
-		if l["msg"] == msg {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// wait returns the first line with message msg, waiting up to 10 seconds
-// for it: a server writes a stream's line after the client saw the end.
-func (s *sink) wait(t testing.TB, msg string) map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if ls := s.withMsg(t, msg); len(ls) > 0 {
-			return ls[0]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no line %q within 10s; lines: %v", msg, s.all(t))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// one returns the only line with message msg, failing when there is not
-// exactly one.
-func (s *sink) one(t testing.TB, msg string) map[string]any {
-	t.Helper()
-	ls := s.withMsg(t, msg)
+	ls := s.WithMsg(t, msg)
 	if len(ls) != 1 {
-		t.Fatalf("%d lines %q, want 1; lines: %v", len(ls), msg, s.all(t))
+		t.Fatalf("%d lines %q, want 1; lines: %v", len(ls), msg, s.Lines(t))
 	}
 	return ls[0]
-}
-
-func newLogger() (*slog.Logger, *sink) {
-	s := &sink{}
-	return logweave.New(s, &logweave.Options{Service: "test", Level: slog.LevelDebug}), s
 }
 
 // Messages the test health service logs from its handlers.

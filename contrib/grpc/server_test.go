@@ -10,6 +10,7 @@ import (
 	"time"
 
 	logweavegrpc "github.com/logweave/logweave/contrib/grpc"
+	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
@@ -32,7 +33,7 @@ func check(ctx context.Context, c healthpb.HealthClient, service string) error {
 }
 
 func TestUnaryOKCarriesTraceparent(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	client := dial(t, startServer(t, logger, noSkip))
 
 	ctx := metadata.AppendToOutgoingContext(testCtx(t), "traceparent", tp, "x-request-id", "req-7")
@@ -40,12 +41,12 @@ func TestUnaryOKCarriesTraceparent(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	h := logs.one(t, handlerMsg)
+	h := one(t, logs, handlerMsg)
 	want(t, h, "trace_id", tpTraceID)
 	want(t, h, "span_id", tpSpanID) // the caller's span, as it came
 	want(t, h, "request_id", "req-7")
 
-	a := logs.one(t, logweavegrpc.AccessMessage)
+	a := one(t, logs, logweavegrpc.AccessMessage)
 	want(t, a, "level", "INFO")
 	want(t, a, "trace_id", tpTraceID)
 	want(t, a, "span_id", tpSpanID)
@@ -65,7 +66,7 @@ func TestUnaryOKCarriesTraceparent(t *testing.T) {
 }
 
 func TestCodesToLevels(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	client := dial(t, startServer(t, logger, noSkip))
 
 	cases := []struct {
@@ -91,7 +92,7 @@ func TestCodesToLevels(t *testing.T) {
 		if got := status.Code(err); got != c.code {
 			t.Fatalf("%s: client got %v, want %v", c.service, got, c.code)
 		}
-		lines := logs.withMsg(t, logweavegrpc.AccessMessage)
+		lines := logs.WithMsg(t, logweavegrpc.AccessMessage)
 		if len(lines) != i+1 {
 			t.Fatalf("%s: %d access lines, want %d", c.service, len(lines), i+1)
 		}
@@ -143,7 +144,7 @@ func TestDefaultLevel(t *testing.T) {
 }
 
 func TestOptionsLevel(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	var gotCode codes.Code
 	var gotDur time.Duration
 	opts := &logweavegrpc.Options{SkipMethods: []string{}, Level: func(c codes.Code, d time.Duration) slog.Level {
@@ -154,14 +155,14 @@ func TestOptionsLevel(t *testing.T) {
 	if err := check(testCtx(t), client, "code:5"); status.Code(err) != codes.NotFound {
 		t.Fatal(err)
 	}
-	want(t, logs.one(t, logweavegrpc.AccessMessage), "level", "DEBUG")
+	want(t, one(t, logs, logweavegrpc.AccessMessage), "level", "DEBUG")
 	if gotCode != codes.NotFound || gotDur <= 0 {
 		t.Errorf("Level got (%v, %v), want (NotFound, > 0)", gotCode, gotDur)
 	}
 }
 
 func TestPanicRecovered(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	opts := &logweavegrpc.Options{SkipMethods: []string{}, MaxStackBytes: 1024}
 	client := dial(t, startServer(t, logger, opts))
 
@@ -174,7 +175,7 @@ func TestPanicRecovered(t *testing.T) {
 		t.Errorf("the panic value reached the client: %v", err)
 	}
 
-	a := logs.one(t, logweavegrpc.AccessMessage)
+	a := one(t, logs, logweavegrpc.AccessMessage)
 	want(t, a, "level", "ERROR")
 	want(t, a, logweavegrpc.StatusCodeKey, int(codes.Internal))
 	want(t, a, logweavegrpc.StatusNameKey, "INTERNAL")
@@ -206,7 +207,7 @@ func TestPanicRecovered(t *testing.T) {
 		t.Fatalf("stream ended with %v, want Internal %q", err, logweavegrpc.PanicMessage)
 	}
 	var sl map[string]any
-	for _, l := range logs.withMsg(t, logweavegrpc.AccessMessage) {
+	for _, l := range logs.WithMsg(t, logweavegrpc.AccessMessage) {
 		if l[logweavegrpc.MethodKey] == "Watch" {
 			sl = l
 		}
@@ -227,12 +228,12 @@ func TestB3(t *testing.T) {
 	}
 	for name, kv := range cases {
 		t.Run(name, func(t *testing.T) {
-			logger, logs := newLogger()
+			logger, logs := logtest.NewLogger()
 			client := dial(t, startServer(t, logger, noSkip))
 			if err := check(metadata.AppendToOutgoingContext(testCtx(t), kv...), client, "ok"); err != nil {
 				t.Fatal(err)
 			}
-			for _, l := range []map[string]any{logs.one(t, handlerMsg), logs.one(t, logweavegrpc.AccessMessage)} {
+			for _, l := range []map[string]any{one(t, logs, handlerMsg), one(t, logs, logweavegrpc.AccessMessage)} {
 				want(t, l, "trace_id", tid)
 				want(t, l, "span_id", sid)
 			}
@@ -248,12 +249,12 @@ func TestRequestID(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.key+"="+c.value, func(t *testing.T) {
-			logger, logs := newLogger()
+			logger, logs := logtest.NewLogger()
 			client := dial(t, startServer(t, logger, noSkip))
 			if err := check(metadata.AppendToOutgoingContext(testCtx(t), c.key, c.value), client, "ok"); err != nil {
 				t.Fatal(err)
 			}
-			for _, l := range []map[string]any{logs.one(t, handlerMsg), logs.one(t, logweavegrpc.AccessMessage)} {
+			for _, l := range []map[string]any{one(t, logs, handlerMsg), one(t, logs, logweavegrpc.AccessMessage)} {
 				if c.want == "" {
 					absent(t, l, "request_id")
 				} else {
@@ -274,12 +275,12 @@ func TestInvalidTraceparentStartsNewTrace(t *testing.T) {
 	}
 	for name, kv := range cases {
 		t.Run(name, func(t *testing.T) {
-			logger, logs := newLogger()
+			logger, logs := logtest.NewLogger()
 			client := dial(t, startServer(t, logger, noSkip))
 			if err := check(metadata.AppendToOutgoingContext(testCtx(t), kv...), client, "ok"); err != nil {
 				t.Fatalf("call failed: %v", err)
 			}
-			h, a := logs.one(t, handlerMsg), logs.one(t, logweavegrpc.AccessMessage)
+			h, a := one(t, logs, handlerMsg), one(t, logs, logweavegrpc.AccessMessage)
 			want(t, a, "level", "INFO")
 			tid := str(h, "trace_id")
 			if _, err := trace.TraceIDFromHex(tid); err != nil {
@@ -297,7 +298,7 @@ func TestInvalidTraceparentStartsNewTrace(t *testing.T) {
 }
 
 func TestServerStreamCounts(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	client := dial(t, startServer(t, logger, noSkip))
 
 	ctx := metadata.AppendToOutgoingContext(testCtx(t), "traceparent", tp)
@@ -319,8 +320,8 @@ func TestServerStreamCounts(t *testing.T) {
 		t.Fatalf("received %d messages, want 3", n)
 	}
 	// The handler's stream context carries the trace.
-	want(t, logs.wait(t, handlerMsg), "trace_id", tpTraceID)
-	a := logs.wait(t, logweavegrpc.AccessMessage)
+	want(t, logs.Wait(t, handlerMsg, 1)[0], "trace_id", tpTraceID)
+	a := logs.Wait(t, logweavegrpc.AccessMessage, 1)[0]
 	want(t, a, "level", "INFO")
 	want(t, a, "trace_id", tpTraceID)
 	want(t, a, logweavegrpc.MethodKey, "Watch")
@@ -331,7 +332,7 @@ func TestServerStreamCounts(t *testing.T) {
 }
 
 func TestClientCancelsStream(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	client := dial(t, startServer(t, logger, noSkip))
 
 	ctx, cancel := context.WithCancel(testCtx(t))
@@ -346,7 +347,7 @@ func TestClientCancelsStream(t *testing.T) {
 	if _, err := stream.Recv(); status.Code(err) != codes.Canceled {
 		t.Fatalf("Recv after cancel: %v, want Canceled", err)
 	}
-	a := logs.wait(t, logweavegrpc.AccessMessage)
+	a := logs.Wait(t, logweavegrpc.AccessMessage, 1)[0]
 	want(t, a, "level", "WARN")
 	want(t, a, logweavegrpc.StatusCodeKey, int(codes.Canceled))
 	want(t, a, logweavegrpc.StatusNameKey, "CANCELLED")
@@ -363,14 +364,14 @@ func TestDeadlineExceeded(t *testing.T) {
 	for i := range 3 {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			const service = "ctxerr"
-			logger, logs := newLogger()
+			logger, logs := logtest.NewLogger()
 			client := dial(t, startServer(t, logger, noSkip))
 			ctx, cancel := context.WithTimeout(testCtx(t), 300*time.Millisecond)
 			defer cancel()
 			if err := check(ctx, client, service); status.Code(err) != codes.DeadlineExceeded {
 				t.Fatalf("client got %v, want DeadlineExceeded", err)
 			}
-			a := logs.wait(t, logweavegrpc.AccessMessage)
+			a := logs.Wait(t, logweavegrpc.AccessMessage, 1)[0]
 			want(t, a, "level", "ERROR")
 			want(t, a, logweavegrpc.StatusCodeKey, int(codes.DeadlineExceeded))
 			want(t, a, logweavegrpc.StatusNameKey, "DEADLINE_EXCEEDED")
@@ -380,33 +381,33 @@ func TestDeadlineExceeded(t *testing.T) {
 
 func TestSkipMethods(t *testing.T) {
 	t.Run("default skips health", func(t *testing.T) {
-		logger, logs := newLogger()
+		logger, logs := logtest.NewLogger()
 		client := dial(t, startServer(t, logger, nil))
 		ctx := metadata.AppendToOutgoingContext(testCtx(t), "traceparent", tp)
 		if err := check(ctx, client, "ok"); err != nil {
 			t.Fatal(err)
 		}
 		// The unary access line would be written before the response.
-		if n := len(logs.withMsg(t, logweavegrpc.AccessMessage)); n != 0 {
+		if n := len(logs.WithMsg(t, logweavegrpc.AccessMessage)); n != 0 {
 			t.Errorf("%d access lines for a health check, want none", n)
 		}
-		want(t, logs.one(t, handlerMsg), "trace_id", tpTraceID) // still traced
+		want(t, one(t, logs, handlerMsg), "trace_id", tpTraceID) // still traced
 
 		// A panic is logged all the same.
 		if err := check(ctx, client, "panic"); status.Code(err) != codes.Internal {
 			t.Fatalf("got %v, want Internal", err)
 		}
-		a := logs.one(t, logweavegrpc.AccessMessage)
+		a := one(t, logs, logweavegrpc.AccessMessage)
 		want(t, a, logweavegrpc.ErrorTypeKey, "panic")
 		want(t, a, "trace_id", tpTraceID)
 	})
 	t.Run("exact method", func(t *testing.T) {
-		logger, logs := newLogger()
+		logger, logs := logtest.NewLogger()
 		client := dial(t, startServer(t, logger, &logweavegrpc.Options{SkipMethods: []string{"/grpc.health.v1.Health/Check"}}))
 		if err := check(testCtx(t), client, "ok"); err != nil {
 			t.Fatal(err)
 		}
-		if n := len(logs.withMsg(t, logweavegrpc.AccessMessage)); n != 0 {
+		if n := len(logs.WithMsg(t, logweavegrpc.AccessMessage)); n != 0 {
 			t.Errorf("%d access lines for a skipped method, want none", n)
 		}
 		stream, err := client.Watch(testCtx(t), &healthpb.HealthCheckRequest{Service: "count:1"})
@@ -416,14 +417,14 @@ func TestSkipMethods(t *testing.T) {
 		for err == nil {
 			_, err = stream.Recv()
 		}
-		want(t, logs.wait(t, logweavegrpc.AccessMessage), logweavegrpc.MethodKey, "Watch")
+		want(t, logs.Wait(t, logweavegrpc.AccessMessage, 1)[0], logweavegrpc.MethodKey, "Watch")
 	})
 }
 
 // A span already in the context (an OpenTelemetry stats handler ran
 // before the interceptor) is kept; the request id is still read.
 func TestExistingSpanKept(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	ic := logweavegrpc.UnaryServerInterceptor(logger, noSkip)
 
 	existing := trace.NewSpanContext(trace.SpanContextConfig{
@@ -445,7 +446,7 @@ func TestExistingSpanKept(t *testing.T) {
 	if !inHandler.Equal(existing) {
 		t.Errorf("handler got span %v, want the existing %v", inHandler, existing)
 	}
-	a := logs.one(t, logweavegrpc.AccessMessage)
+	a := one(t, logs, logweavegrpc.AccessMessage)
 	want(t, a, "trace_id", existing.TraceID().String())
 	want(t, a, logweavegrpc.ServiceKey, "pkg.Svc")
 	want(t, a, logweavegrpc.MethodKey, "Do")
@@ -455,7 +456,7 @@ func TestExistingSpanKept(t *testing.T) {
 // A handler that returns no error after its client went away did not
 // answer OK: the client got Canceled, and the line says so.
 func TestHandlerOKAfterCancel(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	ic := logweavegrpc.UnaryServerInterceptor(logger, noSkip)
 	ctx, cancel := context.WithCancel(context.Background())
 	ctx = peer.NewContext(ctx, &peer.Peer{Addr: fakeAddr("[2001:db8::1]:4242")})
@@ -466,7 +467,7 @@ func TestHandlerOKAfterCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := logs.one(t, logweavegrpc.AccessMessage)
+	a := one(t, logs, logweavegrpc.AccessMessage)
 	want(t, a, "level", "WARN")
 	want(t, a, logweavegrpc.StatusCodeKey, int(codes.Canceled))
 	want(t, a, logweavegrpc.ClientAddressKey, "2001:db8::1")
@@ -493,7 +494,7 @@ func TestCanceledAtDeadline(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			logger, logs := newLogger()
+			logger, logs := logtest.NewLogger()
 			ic := logweavegrpc.UnaryServerInterceptor(logger, noSkip)
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
@@ -506,7 +507,7 @@ func TestCanceledAtDeadline(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			want(t, logs.one(t, logweavegrpc.AccessMessage), logweavegrpc.StatusCodeKey, int(c.want))
+			want(t, one(t, logs, logweavegrpc.AccessMessage), logweavegrpc.StatusCodeKey, int(c.want))
 		})
 	}
 }
@@ -514,7 +515,7 @@ func TestCanceledAtDeadline(t *testing.T) {
 // TestRequestIDReturnedInHeader checks that the client gets the request id
 // back in the response header: its own, or else the trace id.
 func TestRequestIDReturnedInHeader(t *testing.T) {
-	logger, logs := newLogger()
+	logger, logs := logtest.NewLogger()
 	client := dial(t, startServer(t, logger, noSkip))
 	var header metadata.MD
 	ctx := metadata.AppendToOutgoingContext(testCtx(t), "x-request-id", "req-hdr")
@@ -524,15 +525,15 @@ func TestRequestIDReturnedInHeader(t *testing.T) {
 	if got := header.Get(logweavegrpc.RequestIDMetadataKey); len(got) != 1 || got[0] != "req-hdr" {
 		t.Fatalf("x-request-id header %q, want the client's", got)
 	}
-	logs.one(t, logweavegrpc.AccessMessage)
+	one(t, logs, logweavegrpc.AccessMessage)
 
-	logger, logs = newLogger()
+	logger, logs = logtest.NewLogger()
 	client = dial(t, startServer(t, logger, noSkip))
 	header = nil
 	if _, err := client.Check(testCtx(t), &healthpb.HealthCheckRequest{Service: "ok"}, grpc.Header(&header)); err != nil {
 		t.Fatal(err)
 	}
-	a := logs.one(t, logweavegrpc.AccessMessage)
+	a := one(t, logs, logweavegrpc.AccessMessage)
 	if got := header.Get(logweavegrpc.RequestIDMetadataKey); len(got) != 1 || got[0] != str(a, "trace_id") {
 		t.Fatalf("x-request-id header %q, want the trace id %v", got, a["trace_id"])
 	}
