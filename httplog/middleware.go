@@ -269,6 +269,11 @@ func (f *Flight) Hijacked() bool { return f.rw.hijacked }
 // access line; by default End takes the stack of its caller.
 func (f *Flight) SetPanicStack(stack string) { f.stack = stack }
 
+// AddResponseBytes counts n body bytes that the framework will send after
+// End (Gin writes its default 404 and 405 bodies once the middleware chain
+// returned), so that http.response.body.size is what the client gets.
+func (f *Flight) AddResponseBytes(n int64) { f.rw.bytes += n }
+
 // NoRoute, passed as End's route, says that the framework matched no
 // route (its own 404 or 405), so Options.Route is not asked for one.
 const NoRoute = "\x00no route"

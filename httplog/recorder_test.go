@@ -107,9 +107,11 @@ func TestFlightNoRouteAndPanicStack(t *testing.T) {
 	r.Pattern = "GET /x" // a router set it, but the framework says nothing matched
 	f := rec.Start(httptest.NewRecorder(), r)
 	f.SetPanicStack("stack from the framework's recovery")
+	f.AddResponseBytes(18) // a body the framework sends after End
 	f.End(httplog.NoRoute, nil, "boom")
 	l := sink.WithMsg(t, httplog.AccessMessage)[0]
-	if l["http.route"] != nil || l["stack"] != "stack from the framework's recovery" {
+	if l["http.route"] != nil || l["stack"] != "stack from the framework's recovery" ||
+		logtest.Num(l["http.response.body.size"]) != 18+len("Internal Server Error\n") {
 		t.Fatalf("line %v", l)
 	}
 }

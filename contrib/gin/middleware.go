@@ -36,9 +36,7 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) gin.HandlerFunc {
 		logger = slog.Default()
 	}
 	m := &middleware{
-		// The access line goes through bodyFix, for the body Gin writes
-		// after Flight.End (see state).
-		rec:    httplog.NewRecorder(slog.New(bodyFix{logger.Handler()}), opts),
+		rec:    httplog.NewRecorder(logger, opts),
 		logger: logger,
 	}
 	if opts != nil {
@@ -57,16 +55,13 @@ type middleware struct {
 }
 
 // state is what the middleware keeps for one request. It is the request's
-// context.Context too, so that Logger finds the logger in it and bodyFix
-// the extra bytes, with one allocation. It is not pooled: loggers from
+// context.Context too, so that Logger finds the logger in it, with one
+// allocation. It is not pooled: loggers from
 // Logger keep the context after the request ended.
 type state struct {
 	context.Context
 	logger *slog.Logger
 	w      writer
-	// extraBytes is the body Gin writes for its own 404 and 405 answers
-	// after the chain returned, when the Flight has ended.
-	extraBytes int64
 }
 
 // stateKey finds the request's state in its context.
@@ -146,7 +141,7 @@ func (m *middleware) finish(c *gin.Context, st *state, prev gin.ResponseWriter, 
 		// No route matched: Gin's own 404 or 405 answer writes its default
 		// body after the chain returned, when no handler wrote anything
 		// and the status is still its own.
-		st.extraBytes = defaultBodySize(w.gin.Status(), w.gin.Header())
+		w.f.AddResponseBytes(defaultBodySize(w.gin.Status(), w.gin.Header()))
 	}
 	route := "" // End asks Options.Route
 	if !m.ownRoute {
@@ -221,32 +216,4 @@ func brokenPipeIn(errs []*gin.Error) bool {
 // drops the connection. gin.Recovery tells these from panics the same way.
 func isBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, http.ErrAbortHandler)
-}
-
-// bodyFix adds Gin's default 404 or 405 body, which Gin writes after the
-// chain returned and so after Flight.End, to the access line's
-// http.response.body.size. Other lines pass unchanged.
-type bodyFix struct{ slog.Handler }
-
-func (h bodyFix) Handle(ctx context.Context, r slog.Record) error {
-	if st, ok := ctx.Value(stateKey{}).(*state); ok && st.extraBytes != 0 {
-		fixed := slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == httplog.ResponseBodyKey && a.Value.Kind() == slog.KindInt64 {
-				a.Value = slog.Int64Value(a.Value.Int64() + st.extraBytes)
-			}
-			fixed.AddAttrs(a)
-			return true
-		})
-		r = fixed
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h bodyFix) WithAttrs(as []slog.Attr) slog.Handler {
-	return bodyFix{h.Handler.WithAttrs(as)}
-}
-
-func (h bodyFix) WithGroup(name string) slog.Handler {
-	return bodyFix{h.Handler.WithGroup(name)}
 }
