@@ -36,6 +36,7 @@ require (
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
+	github.com/logweave/logweave/contrib/fasthttp v0.0.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect
 	github.com/mattn/go-isatty v0.0.22 // indirect
 	github.com/mattn/go-runewidth v0.0.16 // indirect
@@ -87,6 +88,7 @@ require (
 replace (
 	github.com/logweave/logweave/contrib/echo => ../contrib/echo
 	github.com/logweave/logweave/contrib/echov5 => ../contrib/echov5
+	github.com/logweave/logweave/contrib/fasthttp => ../contrib/fasthttp
 	github.com/logweave/logweave/contrib/fiber => ../contrib/fiber
 	github.com/logweave/logweave/contrib/fiberv3 => ../contrib/fiberv3
 	github.com/logweave/logweave/contrib/gin => ../contrib/gin

@@ -5,8 +5,8 @@ go 1.26.0
 require (
 	github.com/gofiber/fiber/v2 v2.52.15
 	github.com/logweave/logweave v0.0.0
+	github.com/logweave/logweave/contrib/fasthttp v0.0.0
 	github.com/valyala/fasthttp v1.51.0
-	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
 )
 
@@ -21,7 +21,11 @@ require (
 	github.com/rivo/uniseg v0.2.0 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
 	github.com/valyala/tcplisten v1.0.0 // indirect
+	go.opentelemetry.io/otel v1.47.0 // indirect
 	golang.org/x/sys v0.28.0 // indirect
 )
 
-replace github.com/logweave/logweave => ../..
+replace (
+	github.com/logweave/logweave => ../..
+	github.com/logweave/logweave/contrib/fasthttp => ../fasthttp
+)

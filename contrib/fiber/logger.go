@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
+	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
 )
 
 // Logger returns the logger Middleware was given, bound to the request:
@@ -36,7 +37,7 @@ import (
 // none.
 func Logger(c *fiber.Ctx) *slog.Logger {
 	if c == nil {
-		return slog.New(&requestHandler{h: slog.Default().Handler(), ctx: context.Background()})
+		return logweavefasthttp.LoggerContext(nil, context.Background())
 	}
-	return slog.New(&requestHandler{h: baseLogger(c.Context()).Handler(), ctx: c.UserContext()})
+	return logweavefasthttp.LoggerContext(c.Context(), c.UserContext())
 }

@@ -1,11 +1,10 @@
 package logweavefiber
 
 import (
-	"context"
 	"log/slog"
-	"reflect"
 
 	"github.com/gofiber/fiber/v2"
+	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
 	"github.com/logweave/logweave/httplog"
 )
 
@@ -16,25 +15,30 @@ import (
 // the one Fiber matched (c.Route().Path). Register it first, with
 // app.Use, so that it sees every request and every error.
 func Middleware(logger *slog.Logger, opts *httplog.Options) fiber.Handler {
-	c := newCore(logger, opts)
-	return func(fc *fiber.Ctx) error { return serve(c, fc) }
+	m := &middleware{rec: logweavefasthttp.NewRecorder(logger, opts)}
+	if opts != nil {
+		m.rePanic = opts.RePanic
+	}
+	return m.serve
+}
+
+// middleware is the Fiber glue around a logweavefasthttp.Recorder, which
+// does the rest: the trace context, the access line, streamed bodies.
+type middleware struct {
+	rec     *logweavefasthttp.Recorder
+	rePanic bool
+	routes  routeIndex
 }
 
 // serve handles one request: it reads the trace context, runs the rest
 // of the chain, the error handler for what it returns and the recovery for
 // a panic, and writes the access line (or hands that to the body stream).
-func serve(core *core, c *fiber.Ctx) (err error) {
-	fctx := c.Context()
-	ex := core.acquire(fctx)
-	ctx := core.rec.Begin(c.UserContext(), &ex.carrier, (*responseCarrier)(&fctx.Response.Header))
+func (m *middleware) serve(c *fiber.Ctx) (err error) {
+	ctx, ex := m.rec.Begin(c.UserContext(), c.Context())
 	c.SetUserContext(ctx)
-	fctx.SetUserValue(coreKey{}, core)
-	if ex.skipped(fctx) {
-		ex.release()
-		return c.Next() // Fiber handles what it returns, as without us
+	if ex == nil {
+		return c.Next() // skipped: Fiber handles what it returns, as without us
 	}
-	ex.ctx = ctx
-	ex.snapshot(fctx)
 
 	const (
 		handling = iota
@@ -50,16 +54,14 @@ func serve(core *core, c *fiber.Ctx) (err error) {
 		if p == nil {
 			// runtime.Goexit, not a panic: the response is what the
 			// handler left.
-			ex.end(fctx, route(c))
+			ex.End(m.routes.route(c))
 			return
 		}
-		ex.panicked(p, core.rec.PanicStack())
-		if core.rePanic {
+		ex.Panicked(p)
+		if m.rePanic {
 			// An outer recover (Fiber's) turns the panic into an error
 			// for the error handler, which answers 500.
-			ex.status = fiber.StatusInternalServerError
-			ex.route = route(c)
-			ex.finish(false)
+			ex.EndStatus(m.routes.route(c), fiber.StatusInternalServerError)
 			panic(p)
 		}
 		if phase == handling {
@@ -72,7 +74,7 @@ func serve(core *core, c *fiber.Ctx) (err error) {
 			// when it fails.
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
-		ex.end(fctx, route(c))
+		ex.End(m.routes.route(c))
 		err = nil
 	}()
 	if err := c.Next(); err != nil {
@@ -83,7 +85,7 @@ func serve(core *core, c *fiber.Ctx) (err error) {
 		handleError(c, err)
 	}
 	phase = done
-	ex.end(fctx, route(c))
+	ex.End(m.routes.route(c))
 	return nil
 }
 
@@ -95,36 +97,3 @@ func handleError(c *fiber.Ctx, err error) {
 		_ = c.SendStatus(fiber.StatusInternalServerError)
 	}
 }
-
-// route returns the route template Fiber matched ("/users/:id"), or ""
-// when none did, as for a 404 or a 405: then the route last entered is a
-// middleware's (registered with Use, or a static prefix), whose path
-// ("/") is no route template.
-func route(c *fiber.Ctx) string {
-	r := c.Route()
-	if r == nil || isUse(r) {
-		return ""
-	}
-	return r.Path
-}
-
-// routeUseIndex locates fiber.Route's unexported use field, which is the
-// only place Fiber v2 keeps whether a route is a middleware's: Route.Method
-// holds the request's method for those too. It is read, never written,
-// through reflect; should a release drop the field, isUse reports false
-// and a 404 is logged with the route of the last middleware.
-var routeUseIndex = func() []int {
-	f, ok := reflect.TypeFor[fiber.Route]().FieldByName("use")
-	if !ok || f.Type.Kind() != reflect.Bool {
-		return nil
-	}
-	return f.Index
-}()
-
-func isUse(r *fiber.Route) bool {
-	return routeUseIndex != nil && reflect.ValueOf(r).Elem().FieldByIndex(routeUseIndex).Bool()
-}
-
-// isFiberContext reports whether ctx is a Fiber context. A Fiber v2
-// *fiber.Ctx is not a context.Context.
-func isFiberContext(context.Context) bool { return false }

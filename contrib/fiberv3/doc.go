@@ -70,9 +70,17 @@
 // server has sent it, with the bytes sent and the time until then, and a
 // client that went away (the server's write failed, so it stopped
 // reading the stream) is logged as 499, at WARN. This needs one
-// unexported fasthttp field (see the source of stream.go); should a
-// fasthttp release change it, streamed responses are logged when the
-// handler returns, with their declared size.
+// unexported fasthttp field (see contrib/fasthttp's bodystream.go);
+// should a fasthttp release change it, streamed responses are logged
+// when the handler returns, with their declared size.
+//
+// # fasthttp
+//
+// What is not Fiber's (the trace headers, the access line, the copies,
+// the streams) is package logweavefasthttp (contrib/fasthttp), which the
+// middleware drives and which logs plain fasthttp handlers too. Both
+// Fiber adapters share it; it needs fasthttp only, so a Fiber v3 user
+// does not pull in Fiber v2.
 //
 // # Copies
 //

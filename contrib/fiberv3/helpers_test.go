@@ -1,145 +1,49 @@
 package logweavefiberv3_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
-	"github.com/logweave/logweave"
 	logweavefiberv3 "github.com/logweave/logweave/contrib/fiberv3"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
 )
 
-// TestMain fails the run when the tests leave goroutines of fasthttp,
-// Fiber or this package behind: every server is shut down and every
-// stream ended.
+// leakMarks name the goroutines a test may leave behind: servers, their
+// workers and connections, handlers' stream writers, Fiber, and this
+// package's tests. fasthttp's own goroutines that run for the life of the
+// program by design (its clock for the Date header, its compression
+// workers, the file server's cache cleaner) mention none of these.
+var leakMarks = []string{
+	"fasthttp.(*Server)", "fasthttp.(*workerPool)", "fasthttp.NewStreamReader",
+	"gofiber/fiber", "logweave/contrib/fiber",
+}
+
+// TestMain fails the run when the tests leave goroutines behind: every
+// server is shut down and every stream ended.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if code == 0 {
-		if err := checkGoroutines(5 * time.Second); err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		if leaked := logtest.Leaked(5*time.Second, leakMarks...); len(leaked) > 0 {
+			fmt.Fprintf(os.Stderr, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
 			code = 1
 		}
 	}
 	os.Exit(code)
 }
 
-// checkGoroutines waits up to wait for the goroutines that mention
-// fasthttp, Fiber or this package to end, and returns their stacks if
-// some are still there. Some run for the life of the program by design
-// and are not counted: fasthttp's clock for the Date header, its
-// compression workers, and the cache cleaner of the file server Fiber's
-// SendFile starts.
-func checkGoroutines(wait time.Duration) error {
-	deadline := time.Now().Add(wait)
-	for {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		var leaked []string
-		for g := range strings.SplitSeq(string(buf), "\n\n") {
-			if strings.Contains(g, "checkGoroutines") || strings.Contains(g, "updateServerDate") ||
-				strings.Contains(g, "handleCleanCache") || strings.Contains(g, "stackless.funcWorker") {
-				continue
-			}
-			if strings.Contains(g, "valyala/fasthttp") || strings.Contains(g, "gofiber/fiber") || strings.Contains(g, "logweave/contrib/fiberv3") {
-				leaked = append(leaked, g)
-			}
-		}
-		if len(leaked) == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("%d goroutines left behind:\n\n%s", len(leaked), strings.Join(leaked, "\n\n"))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// logSink collects JSON log lines written concurrently by a server.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-// lines decodes every line written so far.
-func (s *logSink) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []map[string]any
-	for _, l := range bytes.Split(bytes.TrimSpace(s.buf.Bytes()), []byte("\n")) {
-		if len(l) == 0 {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal(l, &m); err != nil {
-			t.Fatalf("invalid log line %q: %v", l, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// access returns the access lines.
-func (s *logSink) access(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, m := range s.lines(t) {
-		if m["msg"] == httplog.AccessMessage {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-// waitAccess waits until n access lines were written (a streamed
-// response's line is written after the client saw the response) and
-// returns them.
-func (s *logSink) waitAccess(t *testing.T, n int) []map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		a := s.access(t)
-		if len(a) >= n || time.Now().After(deadline) {
-			if len(a) != n {
-				t.Fatalf("want %d access lines, got %d: %v", n, len(a), a)
-			}
-			return a
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// reset forgets the lines written so far.
-func (s *logSink) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.buf.Reset()
-}
-
 // testServer is a Fiber application served on loopback.
 type testServer struct {
 	url    string
-	sink   *logSink
-	logger *slog.Logger
+	sink   *logtest.Sink
 	client *http.Client
 }
 
@@ -148,8 +52,7 @@ type testServer struct {
 // tests can place it among other middleware.
 func serve(t *testing.T, cfg fiber.Config, setup func(app *fiber.App, logger *slog.Logger)) *testServer {
 	t.Helper()
-	sink := &logSink{}
-	logger := logweave.New(sink, &logweave.Options{Service: "fiber-test", Level: slog.LevelDebug})
+	logger, sink := logtest.NewLogger()
 	app := fiber.New(cfg)
 	setup(app, logger)
 	// fasthttp's worker pool notices a shutdown when its cleaner wakes
@@ -172,7 +75,7 @@ func serve(t *testing.T, cfg fiber.Config, setup func(app *fiber.App, logger *sl
 			t.Errorf("listener: %v", err)
 		}
 	})
-	return &testServer{url: "http://" + ln.Addr().String(), sink: sink, logger: logger, client: &http.Client{Transport: transport}}
+	return &testServer{url: "http://" + ln.Addr().String(), sink: sink, client: &http.Client{Transport: transport}}
 }
 
 // serveWith starts an application with the middleware registered first,
@@ -207,18 +110,12 @@ func (s *testServer) do(t *testing.T, method, path string, header map[string]str
 	return resp, string(b)
 }
 
-// rawConn opens a connection to the server for requests written by hand.
-func (s *testServer) rawConn(t *testing.T) (net.Conn, *bufio.Reader) {
+// access waits for n access lines (a streamed response's line is written
+// after the client saw the response) and returns them.
+func (s *testServer) access(t *testing.T, n int) []map[string]any {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c, bufio.NewReader(c)
+	return s.sink.Wait(t, httplog.AccessMessage, n)
 }
-
-func num(v any) int { f, _ := v.(float64); return int(f) }
 
 // check compares fields of an access line with want; a nil want means
 // the field must be absent.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/gofiber/fiber/v3"
+	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
 )
 
 // Logger returns the logger Middleware was given, bound to the request:
@@ -35,7 +36,7 @@ import (
 // logger.InfoContext(c.Context(), ...) on the logger itself costs none.
 func Logger(c fiber.Ctx) *slog.Logger {
 	if c == nil {
-		return slog.New(&requestHandler{h: slog.Default().Handler(), ctx: context.Background()})
+		return logweavefasthttp.LoggerContext(nil, context.Background())
 	}
-	return slog.New(&requestHandler{h: baseLogger(c.RequestCtx()).Handler(), ctx: c.Context()})
+	return logweavefasthttp.LoggerContext(c.RequestCtx(), c.Context())
 }

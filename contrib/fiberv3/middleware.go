@@ -1,12 +1,11 @@
 package logweavefiberv3
 
 import (
-	"context"
 	"log/slog"
 
 	"github.com/gofiber/fiber/v3"
+	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
 	"github.com/logweave/logweave/httplog"
-	"github.com/valyala/fasthttp"
 )
 
 // Middleware returns Fiber middleware that logs each request with logger
@@ -16,25 +15,29 @@ import (
 // the one Fiber matched (c.Route().Path). Register it first, with
 // app.Use, so that it sees every request and every error.
 func Middleware(logger *slog.Logger, opts *httplog.Options) fiber.Handler {
-	c := newCore(logger, opts)
-	return func(fc fiber.Ctx) error { return serve(c, fc) }
+	m := &middleware{rec: logweavefasthttp.NewRecorder(logger, opts)}
+	if opts != nil {
+		m.rePanic = opts.RePanic
+	}
+	return m.serve
+}
+
+// middleware is the Fiber glue around a logweavefasthttp.Recorder, which
+// does the rest: the trace context, the access line, streamed bodies.
+type middleware struct {
+	rec     *logweavefasthttp.Recorder
+	rePanic bool
 }
 
 // serve handles one request: it reads the trace context, runs the rest
 // of the chain, the error handler for what it returns and the recovery for
 // a panic, and writes the access line (or hands that to the body stream).
-func serve(core *core, c fiber.Ctx) (err error) {
-	fctx := c.RequestCtx()
-	ex := core.acquire(fctx)
-	ctx := core.rec.Begin(c.Context(), &ex.carrier, (*responseCarrier)(&fctx.Response.Header))
+func (m *middleware) serve(c fiber.Ctx) (err error) {
+	ctx, ex := m.rec.Begin(c.Context(), c.RequestCtx())
 	c.SetContext(ctx)
-	fctx.SetUserValue(coreKey{}, core)
-	if ex.skipped(fctx) {
-		ex.release()
-		return c.Next() // Fiber handles what it returns, as without us
+	if ex == nil {
+		return c.Next() // skipped: Fiber handles what it returns, as without us
 	}
-	ex.ctx = ctx
-	ex.snapshot(fctx)
 
 	const (
 		handling = iota
@@ -50,16 +53,14 @@ func serve(core *core, c fiber.Ctx) (err error) {
 		if p == nil {
 			// runtime.Goexit, not a panic: the response is what the
 			// handler left.
-			ex.end(fctx, route(c))
+			ex.End(route(c))
 			return
 		}
-		ex.panicked(p, core.rec.PanicStack())
-		if core.rePanic {
+		ex.Panicked(p)
+		if m.rePanic {
 			// An outer recover (Fiber's) turns the panic into an error
 			// for the error handler, which answers 500.
-			ex.status = fiber.StatusInternalServerError
-			ex.route = route(c)
-			ex.finish(false)
+			ex.EndStatus(route(c), fiber.StatusInternalServerError)
 			panic(p)
 		}
 		if phase == handling {
@@ -72,7 +73,7 @@ func serve(core *core, c fiber.Ctx) (err error) {
 			// when it fails.
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
-		ex.end(fctx, route(c))
+		ex.End(route(c))
 		err = nil
 	}()
 	if err := c.Next(); err != nil {
@@ -83,7 +84,7 @@ func serve(core *core, c fiber.Ctx) (err error) {
 		handleError(c, err)
 	}
 	phase = done
-	ex.end(fctx, route(c))
+	ex.End(route(c))
 	return nil
 }
 
@@ -104,26 +105,4 @@ func route(c fiber.Ctx) string {
 		return ""
 	}
 	return c.Route().Path
-}
-
-// visitRequestHeaders calls f with each header of h.
-func visitRequestHeaders(h *fasthttp.RequestHeader, f func(k, v []byte)) {
-	for k, v := range h.All() {
-		f(k, v)
-	}
-}
-
-// visitResponseHeaders calls f with each header of h.
-func visitResponseHeaders(h *fasthttp.ResponseHeader, f func(k, v []byte)) {
-	for k, v := range h.All() {
-		f(k, v)
-	}
-}
-
-// isFiberContext reports whether ctx is a Fiber context: a fiber.Ctx is a
-// context.Context whose values are fasthttp's user values, which do not
-// hold the trace.
-func isFiberContext(ctx context.Context) bool {
-	_, ok := ctx.(fiber.Ctx)
-	return ok
 }

@@ -1,43 +1,26 @@
-package logweavefiberv3
+package logweavefasthttp
 
 import (
 	"bufio"
 	"io"
 	"os"
-	"reflect"
-	"unsafe"
 
 	"github.com/valyala/fasthttp"
 )
 
-// A streamed response body (Response.SetBodyStreamWriter, SendStream,
-// files) is sent by fasthttp after the middleware has returned, so the
-// middleware cannot see how much of it was sent, or whether the client
+// A streamed response body (Response.SetBodyStreamWriter, SetBodyStream,
+// SendFile) is sent by fasthttp after the handler has returned, so
+// Exchange.End cannot see how much of it was sent, or whether the client
 // went away meanwhile, which is the one client abort fasthttp lets a
-// server notice: writing to a closed connection fails. To see it, the
-// middleware slips a stream of its own between the response and the
-// handler's stream, which counts what the server reads and writes the
-// access line when the server closes the stream.
-//
-// fasthttp has no way to replace a response's body stream without closing
-// the one set (SetBodyStream closes it, which would end the handler's
-// stream), so the field is written directly. Its offset is looked up by
-// name and type when the package loads; if a fasthttp release renames or
-// retypes it, streamSwap stays false, nothing is written, and streamed
-// responses are logged when the handler returns, with the declared
-// Content-Length as their size.
-var bodyStreamOffset, streamSwap = func() (uintptr, bool) {
-	f, ok := reflect.TypeFor[fasthttp.Response]().FieldByName("bodyStream")
-	if !ok || len(f.Index) != 1 || f.Type != reflect.TypeFor[io.Reader]() {
-		return 0, false
-	}
-	return f.Offset, true
-}()
+// server notice: writing to a closed connection fails. To see it, End
+// slips a stream of its own between the response and the handler's
+// stream (swapBodyStream, in bodystream.go), which counts what the server
+// reads and writes the access line when the server closes the stream.
 
 // watchStream puts a counting stream around resp's body stream, which
 // writes ex's access line when it is closed, and reports whether it did.
-func watchStream(resp *fasthttp.Response, ex *exchange) bool {
-	if !streamSwap {
+func watchStream(resp *fasthttp.Response, ex *Exchange) bool {
+	if !canSwapBodyStream {
 		return false
 	}
 	inner := resp.BodyStream()
@@ -49,11 +32,11 @@ func watchStream(resp *fasthttp.Response, ex *exchange) bool {
 		resp.Header.SetContentLength(int(lr.N))
 	}
 	s := &stream{r: inner, ex: ex, size: size}
-	if !ex.skipBody && ex.core.maxBody > 0 && ex.core.capturesBody(resp.Header.ContentType()) {
+	if !ex.skipBody && ex.rec.maxBody > 0 && ex.rec.capturesBody(resp.Header.ContentType()) {
 		ex.respCaptured = true
 		ex.respBodyAt = span{len(ex.buf), len(ex.buf)}
 	}
-	*(*io.Reader)(unsafe.Add(unsafe.Pointer(resp), bodyStreamOffset)) = s
+	swapBodyStream(resp, s)
 	return true
 }
 
@@ -65,7 +48,7 @@ func watchStream(resp *fasthttp.Response, ex *exchange) bool {
 // its end, without having failed itself, is a client that went away.
 type stream struct {
 	r    io.Reader
-	ex   *exchange
+	ex   *Exchange
 	size int64 // Content-Length, < 0 when unknown
 	n    int64
 	eof  bool  // the body was read to its end
@@ -91,7 +74,7 @@ func (s *stream) Read(p []byte) (int, error) {
 func (s *stream) count(p []byte) {
 	s.n += int64(len(p))
 	if ex := s.ex; ex.respCaptured {
-		if room := ex.core.maxBody - (len(ex.buf) - ex.respBodyAt.start); room > 0 {
+		if room := ex.rec.maxBody - (len(ex.buf) - ex.respBodyAt.start); room > 0 {
 			ex.buf = append(ex.buf, p[:min(len(p), room)]...)
 			ex.respBodyAt.end = len(ex.buf)
 		}

@@ -1,4 +1,4 @@
-package logweavefiberv3
+package logweavefasthttp
 
 import (
 	"context"
@@ -18,18 +18,27 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// TestStreamSwapFound fails when a fasthttp release no longer has the
-// field watchStream writes: streamed responses would then be logged when
-// the handler returns, without their size as sent or client aborts.
-func TestStreamSwapFound(t *testing.T) {
-	if !streamSwap {
-		t.Fatal("fasthttp.Response has no bodyStream io.Reader field any more: update stream.go")
+// begin starts an Exchange for an empty request, logging with logger.
+func begin(t *testing.T, logger *slog.Logger) *Exchange {
+	t.Helper()
+	_, ex := NewRecorder(logger, nil).Begin(context.Background(), new(fasthttp.RequestCtx))
+	if ex == nil {
+		t.Fatal("no exchange")
+	}
+	return ex
+}
+
+// TestBodyStreamSwap fails when a fasthttp release no longer has the
+// field swapBodyStream writes: streamed responses would then be logged
+// when the handler returns, without their size as sent or client aborts.
+func TestBodyStreamSwap(t *testing.T) {
+	if !canSwapBodyStream {
+		t.Fatal("fasthttp.Response has no bodyStream io.Reader field any more: update bodystream.go")
 	}
 	var resp fasthttp.Response
-	inner := strings.NewReader("hello")
+	inner := &closeCounter{Reader: strings.NewReader("hello")}
 	resp.SetBodyStream(inner, 5)
-	ex := newCore(slog.New(slog.DiscardHandler), nil).acquire(new(fasthttp.RequestCtx))
-	ex.ctx = context.Background()
+	ex := begin(t, slog.New(slog.DiscardHandler))
 	if !watchStream(&resp, ex) {
 		t.Fatal("not watched")
 	}
@@ -37,21 +46,31 @@ func TestStreamSwapFound(t *testing.T) {
 	if !ok || s.r != inner {
 		t.Fatalf("body stream %T", resp.BodyStream())
 	}
+	if inner.closed != 0 {
+		t.Fatal("the handler's stream was closed by the swap")
+	}
 	if got := string(resp.Body()); got != "hello" { // reads and closes the stream
 		t.Fatalf("body %q", got)
 	}
-	if !s.done || s.n != 5 {
-		t.Fatalf("stream done %v, %d bytes", s.done, s.n)
+	if !s.done || s.n != 5 || inner.closed != 1 {
+		t.Fatalf("stream done %v, %d bytes, inner closed %d times", s.done, s.n, inner.closed)
 	}
 }
 
-func TestRequestCarrier(t *testing.T) {
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+func TestRequestHeaderCarrier(t *testing.T) {
 	var req fasthttp.Request
 	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
 	req.Header.Add("tracestate", "a=1")
 	req.Header.Add("tracestate", "b=2")
 	req.Header.Set("X-Request-ID", "id-1")
-	c := &requestCarrier{h: &req.Header, zeroCopy: true}
+	c := &RequestHeaderCarrier{Header: &req.Header, zeroCopy: true}
 
 	if got := c.Get("x-request-id"); got != "id-1" {
 		t.Errorf("Get in any case: %q", got)
@@ -92,24 +111,28 @@ func TestRequestCarrier(t *testing.T) {
 	}
 }
 
-// TestRequestCarrierCopiesForOtherPropagators: with a propagator of the
-// user's, which may keep any value, nothing is a view of fasthttp's
-// buffers.
-func TestRequestCarrierCopiesForOtherPropagators(t *testing.T) {
-	var req fasthttp.Request
-	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-	c := &requestCarrier{h: &req.Header, zeroCopy: newCore(nil, &httplog.Options{Propagator: tracectx.W3C{}}).zeroCopy}
-	tp := c.Get("traceparent")
-	req.Header.Set("traceparent", "00-11111111111111111111111111111111-1111111111111111-01")
-	if !strings.Contains(tp, "4bf92f") {
-		t.Errorf("traceparent kept from a custom propagator changed: %q", tp)
+// TestRequestHeaderCarrierCopies: a carrier made by a user, or by Begin
+// for a propagator of the user's, which may keep any value, gives no
+// views of fasthttp's buffers.
+func TestRequestHeaderCarrierCopies(t *testing.T) {
+	for name, c := range map[string]*RequestHeaderCarrier{
+		"literal":           {},
+		"custom propagator": {zeroCopy: NewRecorder(nil, &httplog.Options{Propagator: tracectx.W3C{}}).zeroCopy},
+	} {
+		var req fasthttp.Request
+		req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+		c.Header = &req.Header
+		tp := c.Get("traceparent")
+		req.Header.Set("traceparent", "00-11111111111111111111111111111111-1111111111111111-01")
+		if !strings.Contains(tp, "4bf92f") {
+			t.Errorf("%s: traceparent kept changed: %q", name, tp)
+		}
 	}
 }
 
-func TestResponseCarrier(t *testing.T) {
+func TestResponseHeaderCarrier(t *testing.T) {
 	var resp fasthttp.Response
-	c := (*responseCarrier)(&resp.Header)
-	var prop propagation.TextMapCarrier = c
+	var prop propagation.TextMapCarrier = &ResponseHeaderCarrier{Header: &resp.Header}
 	prop.Set("X-Request-ID", "r-1")
 	if prop.Get("x-request-id") != "r-1" || string(resp.Header.Peek("X-Request-Id")) != "r-1" {
 		t.Errorf("response header %q", resp.Header.Peek("X-Request-Id"))
@@ -120,16 +143,17 @@ func TestResponseCarrier(t *testing.T) {
 }
 
 // TestBeginDoesNotAllocateForCarriers checks that handing the carriers to
-// Begin boxes nothing: Begin's own allocations are the trace context's.
+// httplog's Begin boxes nothing: Begin's own allocations are the trace
+// context's.
 func TestBeginDoesNotAllocateForCarriers(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts mean nothing under the race detector")
 	}
-	c := newCore(nil, nil)
+	r := NewRecorder(nil, nil)
 	fctx := new(fasthttp.RequestCtx)
 	fctx.Request.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
 	fctx.Request.Header.Set("X-Request-ID", "abc")
-	ex := c.acquire(fctx)
+	_, ex := r.Begin(context.Background(), fctx)
 	base := testing.AllocsPerRun(100, func() {
 		ctx, _ := tracectx.ExtractOrStart(context.Background(), tracectx.Default(), propagation.HeaderCarrier{
 			"Traceparent": {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}, "X-Request-Id": {"abc"},
@@ -137,15 +161,15 @@ func TestBeginDoesNotAllocateForCarriers(t *testing.T) {
 		_ = ctx
 	})
 	got := testing.AllocsPerRun(100, func() {
-		ex.carrier.vals = ex.carrier.vals[:0]
-		ctx, _ := tracectx.ExtractOrStart(context.Background(), tracectx.Default(), &ex.carrier)
+		ex.reqCarrier.vals = ex.reqCarrier.vals[:0]
+		ctx, _ := tracectx.ExtractOrStart(context.Background(), tracectx.Default(), &ex.reqCarrier)
 		_ = ctx
 	})
 	// One more: the request id, copied out of fasthttp's buffer.
 	if got > base+1 {
 		t.Errorf("extract through the carrier: %v allocations, through an http.Header %v", got, base)
 	}
-	if sc := trace.SpanContextFromContext(c.rec.Begin(context.Background(), &ex.carrier, nil)); sc.TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" {
+	if sc := trace.SpanContextFromContext(r.rec.Begin(context.Background(), &ex.reqCarrier, nil)); sc.TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" {
 		t.Errorf("trace %v", sc.TraceID())
 	}
 }
@@ -210,9 +234,7 @@ func TestStreamCountsAndAborts(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			c := newCore(logweave.New(&out, nil), nil)
-			ex := c.acquire(new(fasthttp.RequestCtx))
-			ex.ctx = context.Background()
+			ex := begin(t, logweave.New(&out, nil))
 			ex.status, ex.skipBody = 200, tc.head
 			s := &stream{r: io.NopCloser(strings.NewReader("0123456789")), ex: ex, size: tc.size}
 			switch {

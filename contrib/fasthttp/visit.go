@@ -1,8 +1,9 @@
 // VisitAll is deprecated in newer fasthttp releases for All, which the
-// fasthttp versions Fiber v2 requires (1.51 and later) do not all have.
+// fasthttp versions this module supports (1.51 and later, as Fiber v2
+// requires) do not all have.
 //lint:file-ignore SA1019 All is missing from fasthttp before 1.6x, and Fiber v2 requires 1.51.
 
-package logweavefiber
+package logweavefasthttp
 
 import "github.com/valyala/fasthttp"
 

@@ -1,0 +1,153 @@
+package logweavefasthttp_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
+	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
+	"github.com/valyala/fasthttp"
+)
+
+// leakMarks name the goroutines a test may leave behind: servers, their
+// workers and connections, handlers' stream writers, and this package's
+// tests. fasthttp's own goroutines that run for the life of the program
+// by design (its clock for the Date header, its compression workers, the
+// file server's cache cleaner) mention none of these.
+var leakMarks = []string{
+	"fasthttp.(*Server)", "fasthttp.(*workerPool)", "fasthttp.NewStreamReader",
+	"logweave/contrib/fasthttp",
+}
+
+// TestMain fails the run when the tests leave goroutines behind: every
+// server is shut down and every stream ended.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 {
+		if leaked := logtest.Leaked(5*time.Second, leakMarks...); len(leaked) > 0 {
+			fmt.Fprintf(os.Stderr, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// testServer is a fasthttp server with the middleware, on loopback.
+type testServer struct {
+	url    string
+	sink   *logtest.Sink
+	client *http.Client
+}
+
+// serve starts handler behind the middleware, configured with opts and
+// logging into a new sink, on a loopback listener, and shuts it down
+// when the test ends.
+func serve(t *testing.T, opts *httplog.Options, handler fasthttp.RequestHandler) *testServer {
+	t.Helper()
+	logger, sink := logtest.NewLogger()
+	return serveLogger(t, logger, sink, opts, handler)
+}
+
+// serveLogger is serve with a logger of the test's, which writes into
+// sink (nil if it writes elsewhere).
+func serveLogger(t *testing.T, logger *slog.Logger, sink *logtest.Sink, opts *httplog.Options, handler fasthttp.RequestHandler) *testServer {
+	t.Helper()
+	s := &fasthttp.Server{
+		Handler: logweavefasthttp.Middleware(logger, opts)(handler),
+		// The worker pool notices a shutdown when its cleaner wakes up,
+		// every MaxIdleWorkerDuration (10 s by default): wake it often,
+		// so the goroutine check at the end does not wait for it.
+		MaxIdleWorkerDuration: 50 * time.Millisecond,
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	transport := &http.Transport{}
+	t.Cleanup(func() {
+		transport.CloseIdleConnections()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.ShutdownWithContext(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return &testServer{url: "http://" + ln.Addr().String(), sink: sink, client: &http.Client{Transport: transport}}
+}
+
+// do sends a request and returns the response with its body read.
+func (s *testServer) do(t *testing.T, method, path string, header map[string]string, body io.Reader) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.url+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// access waits for n access lines and returns them.
+func (s *testServer) access(t *testing.T, n int) []map[string]any {
+	t.Helper()
+	return s.sink.Wait(t, httplog.AccessMessage, n)
+}
+
+// rawConn opens a connection to the server for requests written by hand.
+func (s *testServer) rawConn(t *testing.T) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, bufio.NewReader(c)
+}
+
+// check compares fields of an access line with want; a nil want means
+// the field must be absent.
+func check(t *testing.T, line map[string]any, want map[string]any) {
+	t.Helper()
+	for k, w := range want {
+		got, ok := line[k]
+		switch {
+		case w == nil && ok:
+			t.Errorf("%s = %v, want it absent", k, got)
+		case w == nil:
+		case !ok:
+			t.Errorf("%s absent, want %v", k, w)
+		default:
+			if f, isNum := got.(float64); isNum {
+				got = int(f)
+			}
+			if got != w {
+				t.Errorf("%s = %v (%T), want %v (%T)", k, got, got, w, w)
+			}
+		}
+	}
+}

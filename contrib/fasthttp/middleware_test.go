@@ -1,0 +1,720 @@
+package logweavefasthttp_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/logweave/logweave/clientip"
+	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
+	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/logtest"
+	"github.com/logweave/logweave/tracectx"
+	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/trace"
+)
+
+const (
+	traceID     = "4bf92f3577b34da6a3ce929d0e0e4736"
+	spanID      = "00f067aa0ba902b7"
+	traceparent = "00-" + traceID + "-" + spanID + "-01"
+)
+
+// api is the application the table of cases runs against: a handler for
+// each outcome, and a 404 for any other path.
+func api(fctx *fasthttp.RequestCtx) {
+	path := string(fctx.Path())
+	switch {
+	case strings.HasPrefix(path, "/users/"):
+		id := strings.TrimPrefix(path, "/users/")
+		logweavefasthttp.Logger(fctx).Info("loading user", "id", id)
+		fctx.SetContentType("application/json")
+		fctx.SetBodyString(`{"id":"` + id + `"}`)
+	case path == "/users" && fctx.IsPost():
+		fctx.SetStatusCode(fasthttp.StatusCreated)
+		fctx.SetBody(fctx.PostBody())
+	case path == "/fail":
+		fctx.Error("database is down", fasthttp.StatusInternalServerError)
+	case path == "/panic":
+		panic("boom")
+	case path == "/empty":
+	default:
+		fctx.Error("no such page", fasthttp.StatusNotFound)
+	}
+}
+
+// apiOptions route api's requests as a router would.
+var apiOptions = &httplog.Options{Route: apiRoute}
+
+func apiRoute(r *http.Request) string {
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/users/"):
+		return "/users/{id}"
+	case p == "/users", p == "/fail", p == "/panic", p == "/empty":
+		return p
+	}
+	return ""
+}
+
+// TestCases is the table of requests the middleware must get right,
+// against a real server on loopback.
+func TestCases(t *testing.T) {
+	srv := serve(t, apiOptions, api)
+	cases := []struct {
+		name         string
+		method, path string
+		header       map[string]string
+		body         string
+		status       int
+		want         map[string]any
+		requestID    string // the X-Request-ID the response must carry; "trace" for the line's trace id
+	}{
+		{
+			name: "200", method: "GET", path: "/users/42?fields=name&token=secret",
+			status: 200,
+			want: map[string]any{
+				"level": "INFO", "http.request.method": "GET", "http.route": "/users/{id}", "url.path": "/users/42",
+				"url.query": "fields=name&token=" + httplog.Mask, "http.response.status_code": 200,
+				"http.response.body.size": 11, "http.request.body.size": 0, "client.address": "127.0.0.1",
+				"network.protocol.version": "1.1", "server.address": "127.0.0.1", "error.type": nil,
+				"user_agent.original": "Go-http-client/1.1", "service.name": "test",
+			},
+			requestID: "trace",
+		},
+		{
+			name: "POST with body", method: "POST", path: "/users", body: `{"name":"ada"}`,
+			status: 201,
+			want:   map[string]any{"http.route": "/users", "http.request.body.size": 14, "http.response.body.size": 14},
+		},
+		{
+			name: "404", method: "GET", path: "/nowhere",
+			status: 404,
+			want:   map[string]any{"level": "WARN", "http.route": nil, "url.path": "/nowhere", "http.response.status_code": 404},
+		},
+		{
+			name: "500", method: "GET", path: "/fail",
+			status: 500,
+			want:   map[string]any{"level": "ERROR", "http.route": "/fail", "http.response.status_code": 500, "error.type": "500"},
+		},
+		{
+			name: "panic", method: "GET", path: "/panic",
+			status: 500,
+			want: map[string]any{
+				"level": "ERROR", "http.route": "/panic", "http.response.status_code": 500, "error.type": "panic",
+				"panic": "boom", "http.response.body.size": len("Internal Server Error\n"),
+			},
+		},
+		{
+			name: "nothing written", method: "GET", path: "/empty",
+			status: 200,
+			want:   map[string]any{"http.response.status_code": 200, "http.response.body.size": 0},
+		},
+		{
+			name: "HEAD sends no body", method: "HEAD", path: "/users/42",
+			status: 200,
+			want:   map[string]any{"http.request.method": "HEAD", "http.route": "/users/{id}", "http.response.body.size": 0},
+		},
+		{
+			name: "unknown method", method: "PROPFIND", path: "/users/42",
+			status: 200,
+			want:   map[string]any{"http.request.method": "PROPFIND"},
+		},
+		{
+			name: "spoofed X-Forwarded-For is not the client", method: "GET", path: "/users/1",
+			header: map[string]string{"X-Forwarded-For": "203.0.113.66", "X-Real-IP": "203.0.113.67"},
+			status: 200,
+			want:   map[string]any{"client.address": "127.0.0.1"},
+		},
+		{
+			name: "incoming traceparent", method: "GET", path: "/users/2",
+			header: map[string]string{"traceparent": traceparent},
+			status: 200,
+			want:   map[string]any{"trace_id": traceID, "span_id": spanID, "request_id": nil},
+			// Without a request id from the client, the trace id is one.
+			requestID: traceID,
+		},
+		{
+			name: "incoming B3", method: "GET", path: "/users/3",
+			header:    map[string]string{"b3": "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1"},
+			status:    200,
+			want:      map[string]any{"trace_id": "80f198ee56343ba864fe8b2a57d3eff7", "span_id": "e457b5a2e4d86bd1"},
+			requestID: "80f198ee56343ba864fe8b2a57d3eff7",
+		},
+		{
+			name: "incoming X-Request-ID", method: "GET", path: "/users/4",
+			header:    map[string]string{"X-Request-ID": "req-7f3a", "traceparent": traceparent},
+			status:    200,
+			want:      map[string]any{"request_id": "req-7f3a", "trace_id": traceID},
+			requestID: "req-7f3a",
+		},
+		{
+			name: "malformed traceparent starts a trace", method: "GET", path: "/users/5",
+			header:    map[string]string{"traceparent": "00-zzzz-00f067aa0ba902b7-01"},
+			status:    200,
+			want:      map[string]any{"http.response.status_code": 200},
+			requestID: "trace",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.sink.Reset()
+			var body io.Reader
+			if tc.body != "" {
+				body = strings.NewReader(tc.body)
+			}
+			resp, _ := srv.do(t, tc.method, tc.path, tc.header, body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("client got %d, want %d", resp.StatusCode, tc.status)
+			}
+			line := srv.access(t, 1)[0]
+			check(t, line, tc.want)
+			id, _ := line["trace_id"].(string)
+			if len(id) != 32 {
+				t.Errorf("trace_id %q", id)
+			}
+			switch tc.requestID {
+			case "":
+			case "trace":
+				if got := resp.Header.Get("X-Request-ID"); got != id {
+					t.Errorf("X-Request-ID %q, want the trace id %q", got, id)
+				}
+			default:
+				if got := resp.Header.Get("X-Request-ID"); got != tc.requestID {
+					t.Errorf("X-Request-ID %q, want %q", got, tc.requestID)
+				}
+			}
+			if got := logtest.Num(line["http.response.status_code"]); got != resp.StatusCode {
+				t.Errorf("logged %d, client got %d", got, resp.StatusCode)
+			}
+		})
+	}
+}
+
+// TestContextAndLogger checks that Context holds the trace, and that
+// Logger binds it to lines logged without a context.
+func TestContextAndLogger(t *testing.T) {
+	logger, sink := logtest.NewLogger()
+	srv := serveLogger(t, logger, sink, nil, func(fctx *fasthttp.RequestCtx) {
+		ctx := logweavefasthttp.Context(fctx)
+		logger.InfoContext(ctx, "with context")
+		log := logweavefasthttp.Logger(fctx)
+		log.Info("bound")
+		log.InfoContext(fctx, "with the fasthttp context") // a context.Context without the trace
+		log.With("k", "v").WithGroup("g").Warn("derived", "x", 1)
+		// A child span started in the handler is honoured.
+		child := tracectx.NewChild(ctx)
+		log.InfoContext(child, "child")
+		fctx.SetBodyString(trace.SpanContextFromContext(child).SpanID().String())
+	})
+	_, childSpan := srv.do(t, "GET", "/a", map[string]string{"traceparent": traceparent, "X-Request-ID": "r-1"}, nil)
+	srv.access(t, 1)
+	byMsg := map[string]map[string]any{}
+	for _, l := range sink.Lines(t) {
+		byMsg[l["msg"].(string)] = l
+	}
+	for _, msg := range []string{"with context", "bound", "with the fasthttp context", "derived", "child", httplog.AccessMessage} {
+		l := byMsg[msg]
+		if l == nil {
+			t.Fatalf("no line %q", msg)
+		}
+		check(t, l, map[string]any{"trace_id": traceID, "request_id": "r-1"})
+		wantSpan := spanID
+		if msg == "child" {
+			wantSpan = childSpan
+		}
+		check(t, l, map[string]any{"span_id": wantSpan})
+	}
+	check(t, byMsg["derived"], map[string]any{"k": "v", "level": "WARN"})
+	if g, _ := byMsg["derived"]["g"].(map[string]any); g == nil || logtest.Num(g["x"]) != 1 {
+		t.Errorf("derived line %v", byMsg["derived"])
+	}
+}
+
+// TestWithoutMiddleware: Context is Background and Logger binds
+// slog.Default.
+func TestWithoutMiddleware(t *testing.T) {
+	if logweavefasthttp.Logger(nil) == nil || logweavefasthttp.Context(nil) != context.Background() {
+		t.Fatal("nil request")
+	}
+	fctx := new(fasthttp.RequestCtx)
+	if logweavefasthttp.Context(fctx) != context.Background() {
+		t.Error("context")
+	}
+	if logweavefasthttp.LoggerContext(fctx, nil).Handler() == nil {
+		t.Error("no handler")
+	}
+}
+
+// TestPanic: the client gets a 500 of the middleware's, whatever the
+// handler had set, and the line the panic and where it happened.
+func TestPanic(t *testing.T) {
+	stream := &closeRecorder{Reader: strings.NewReader("never sent")}
+	srv := serve(t, nil, func(fctx *fasthttp.RequestCtx) {
+		fctx.SetContentType("application/json")
+		fctx.Response.Header.Set("X-Kept", "1")
+		fctx.SetBodyStream(stream, -1)
+		panic(errors.New("nil map"))
+	})
+	resp, body := srv.do(t, "GET", "/x", map[string]string{"X-Request-ID": "r-9"}, nil)
+	if resp.StatusCode != 500 || body != "Internal Server Error\n" ||
+		resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" || resp.Header.Get("X-Request-ID") != "r-9" ||
+		resp.Header.Get("X-Kept") != "1" {
+		t.Errorf("client got %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	line := srv.access(t, 1)[0]
+	check(t, line, map[string]any{"level": "ERROR", "http.response.status_code": 500, "panic": "nil map", "request_id": "r-9"})
+	if s, _ := line["stack"].(string); !strings.Contains(s, "middleware_test.go") {
+		t.Errorf("stack %q", s)
+	}
+	if !stream.closed() {
+		t.Error("the handler's stream was not closed")
+	}
+}
+
+type closeRecorder struct {
+	io.Reader
+	mu   sync.Mutex
+	done bool
+}
+
+func (c *closeRecorder) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.done = true
+	return nil
+}
+
+func (c *closeRecorder) closed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.done
+}
+
+// TestRePanic: with Options.RePanic the panic goes on once logged, with
+// the 500 in place for whatever recovers it (not a server here: fasthttp
+// does not recover, and the test would end).
+func TestRePanic(t *testing.T) {
+	logger, sink := logtest.NewLogger()
+	h := logweavefasthttp.Middleware(logger, &httplog.Options{RePanic: true})(func(*fasthttp.RequestCtx) { panic("boom") })
+	fctx := new(fasthttp.RequestCtx)
+	func() {
+		defer func() {
+			if p := recover(); p != "boom" {
+				t.Errorf("recovered %v", p)
+			}
+		}()
+		h(fctx)
+	}()
+	if fctx.Response.StatusCode() != 500 {
+		t.Errorf("status %d", fctx.Response.StatusCode())
+	}
+	check(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 500, "panic": "boom"})
+}
+
+// TestSkippedRequestKeepsTrace: a skipped request gets no access line,
+// but its trace is read and answered as any other's.
+func TestSkippedRequestKeepsTrace(t *testing.T) {
+	logger, sink := logtest.NewLogger()
+	srv := serveLogger(t, logger, sink, &httplog.Options{SkipPaths: []string{"/healthz"}}, func(fctx *fasthttp.RequestCtx) {
+		logger.InfoContext(logweavefasthttp.Context(fctx), "probed")
+	})
+	resp, _ := srv.do(t, "GET", "/healthz", map[string]string{"traceparent": traceparent}, nil)
+	if got := resp.Header.Get("X-Request-ID"); got != traceID {
+		t.Errorf("X-Request-ID %q", got)
+	}
+	check(t, sink.Wait(t, "probed", 1)[0], map[string]any{"trace_id": traceID})
+	if n := len(sink.WithMsg(t, httplog.AccessMessage)); n != 0 {
+		t.Errorf("%d access lines", n)
+	}
+}
+
+// TestServerSentEvents streams events with flushes: the client gets each
+// one while the stream is open, and the line, written when the stream
+// ends, has every byte.
+func TestServerSentEvents(t *testing.T) {
+	release := make(chan struct{})
+	logger, sink := logtest.NewLogger()
+	srv := serveLogger(t, logger, sink, nil, func(fctx *fasthttp.RequestCtx) {
+		fctx.SetContentType("text/event-stream")
+		ctx := logweavefasthttp.Context(fctx)
+		fctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+			for i := range 3 {
+				fmt.Fprintf(w, "data: %d\n\n", i)
+				if err := w.Flush(); err != nil {
+					return
+				}
+				if i == 1 {
+					<-release // the client must have seen 0 and 1 by now
+				}
+			}
+			logger.InfoContext(ctx, "stream done")
+		})
+	})
+	req, _ := http.NewRequest("GET", srv.url+"/events", nil)
+	req.Header.Set("traceparent", traceparent)
+	resp, err := srv.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for i := range 2 {
+		line, err := r.ReadString('\n')
+		if err != nil || line != fmt.Sprintf("data: %d\n", i) {
+			t.Fatalf("event %d: %q %v", i, line, err)
+		}
+		r.ReadString('\n')
+	}
+	if n := len(sink.WithMsg(t, httplog.AccessMessage)); n != 0 {
+		t.Errorf("%d access lines while the stream is open", n)
+	}
+	close(release)
+	rest, _ := io.ReadAll(r)
+	if string(rest) != "data: 2\n\n" {
+		t.Errorf("rest %q", rest)
+	}
+	line := srv.access(t, 1)[0]
+	check(t, line, map[string]any{
+		"http.response.status_code": 200, "http.response.body.size": 3 * len("data: 0\n\n"),
+		"trace_id": traceID, "level": "INFO",
+	})
+	if d, _ := line["http.server.request.duration"].(float64); d <= 0 {
+		t.Errorf("duration %v", line["http.server.request.duration"])
+	}
+	check(t, sink.Wait(t, "stream done", 1)[0], map[string]any{"trace_id": traceID})
+}
+
+// TestClientAbortDuringStream: a client that goes away while events are
+// streamed is logged as 499 once the server's write fails.
+func TestClientAbortDuringStream(t *testing.T) {
+	stopped := make(chan int, 1)
+	srv := serve(t, nil, func(fctx *fasthttp.RequestCtx) {
+		fctx.SetContentType("text/event-stream")
+		fctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+			i := 0
+			defer func() { stopped <- i }()
+			for ; i < 500; i++ { // bounded: 5 s at most
+				fmt.Fprintf(w, "data: %d\n\n", i)
+				if err := w.Flush(); err != nil {
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	})
+	conn, r := srv.rawConn(t)
+	fmt.Fprintf(conn, "GET /events HTTP/1.1\r\nHost: test\r\n\r\n")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(line, "data: 2") {
+			break
+		}
+	}
+	conn.Close()
+	select {
+	case i := <-stopped:
+		if i == 500 {
+			t.Fatal("the stream never saw the client leave")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("stream still running")
+	}
+	line := srv.access(t, 1)[0]
+	check(t, line, map[string]any{"http.response.status_code": 499, "level": "WARN", "error.type": "client_closed_request"})
+	if n := logtest.Num(line["http.response.body.size"]); n < 3*len("data: 0\n\n") {
+		t.Errorf("body size %d", n)
+	}
+}
+
+// TestClientAbortDuringBufferedResponse documents what fasthttp cannot
+// show: a client gone while the handler runs is not noticed, and the line
+// has the status the handler answered.
+func TestClientAbortDuringBufferedResponse(t *testing.T) {
+	entered := make(chan struct{})
+	proceed := make(chan struct{})
+	srv := serve(t, nil, func(fctx *fasthttp.RequestCtx) {
+		close(entered)
+		<-proceed
+		fctx.SetBodyString("late")
+	})
+	conn, _ := srv.rawConn(t)
+	fmt.Fprintf(conn, "GET /slow HTTP/1.1\r\nHost: test\r\n\r\n")
+	<-entered
+	conn.Close()
+	close(proceed)
+	check(t, srv.access(t, 1)[0], map[string]any{"http.response.status_code": 200})
+}
+
+// TestStreamedBodies covers the other streamed responses: a reader of
+// known size, of unknown size, an *io.LimitedReader (whose size fasthttp
+// takes as the Content-Length), a HEAD request, and a file.
+func TestStreamedBodies(t *testing.T) {
+	big := bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB
+	// A file of its own in a temporary directory: fasthttp's SendFile
+	// leaves a compressed copy (name.fasthttp.gz) beside the file it sends.
+	file := filepath.Join(t.TempDir(), "page.txt")
+	if err := os.WriteFile(file, bytes.Repeat([]byte("a fairly compressible line of text\n"), 2000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, nil, func(fctx *fasthttp.RequestCtx) {
+		switch string(fctx.Path()) {
+		case "/sized":
+			fctx.SetBodyStream(bytes.NewReader(big), len(big))
+		case "/unsized":
+			fctx.SetBodyStream(io.NopCloser(bytes.NewReader(big)), -1)
+		case "/limited":
+			fctx.SetBodyStream(&io.LimitedReader{R: bytes.NewReader(big), N: 1000}, -1)
+		case "/file":
+			fctx.SendFile(file)
+		}
+	})
+	identity := map[string]string{"Accept-Encoding": "identity"}
+	for _, tc := range []struct {
+		method, path string
+		header       map[string]string
+		size         int // -1: the body's size as the client got it
+	}{
+		{"GET", "/sized", nil, len(big)},
+		{"GET", "/unsized", nil, len(big)},
+		{"GET", "/limited", nil, 1000},
+		{"HEAD", "/sized", nil, 0},
+		{"GET", "/file", identity, -1},
+	} {
+		srv.sink.Reset()
+		resp, body := srv.do(t, tc.method, tc.path, tc.header, nil)
+		line := srv.access(t, 1)[0]
+		want := tc.size
+		if want < 0 {
+			want = len(body)
+		}
+		if resp.StatusCode != 200 || (tc.method == "GET" && len(body) != want) {
+			t.Errorf("%s %s: client got %d, %d bytes", tc.method, tc.path, resp.StatusCode, len(body))
+		}
+		check(t, line, map[string]any{"http.response.status_code": 200, "http.response.body.size": want, "error.type": nil})
+	}
+
+	// fasthttp's SendFile compresses for a client that accepts gzip (Go's
+	// does, and decompresses): the size logged is what was sent.
+	srv.sink.Reset()
+	resp, body := srv.do(t, "GET", "/file", nil, nil)
+	size := logtest.Num(srv.access(t, 1)[0]["http.response.body.size"])
+	if !resp.Uncompressed || size <= 0 || size >= len(body) {
+		t.Errorf("compressed file: %d bytes logged, %d uncompressed (%v)", size, len(body), resp.Uncompressed)
+	}
+}
+
+// TestClientIPStrategy: behind a proxy, the configured strategy reads the
+// header the proxy writes, not the client's leftmost claim.
+func TestClientIPStrategy(t *testing.T) {
+	lb, err := clientip.RightmostTrustedRange("X-Forwarded-For", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	realIP, err := clientip.SingleHeader("X-Real-IP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		strategy clientip.Strategy
+		header   map[string]string
+		want     any
+	}{
+		{"rightmost untrusted", lb, map[string]string{"X-Forwarded-For": "198.51.100.1, 203.0.113.9, 127.0.0.5"}, "203.0.113.9"},
+		{"no header", lb, nil, nil},
+		{"single header", realIP, map[string]string{"X-Real-IP": "203.0.113.7"}, "203.0.113.7"},
+		{"chain falls back to the peer", clientip.Chain(realIP, clientip.RemoteAddr()), nil, "127.0.0.1"},
+		{"RemoteAddr given explicitly", clientip.RemoteAddr(), map[string]string{"X-Real-IP": "203.0.113.7"}, "127.0.0.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := serve(t, &httplog.Options{ClientIP: tc.strategy}, api)
+			srv.do(t, "GET", "/users/1", tc.header, nil)
+			check(t, srv.access(t, 1)[0], map[string]any{"client.address": tc.want})
+		})
+	}
+}
+
+// TestOptions checks the httplog options the middleware applies itself.
+func TestOptions(t *testing.T) {
+	opts := &httplog.Options{
+		Route:           apiRoute,
+		SkipPaths:       []string{"/healthz"},
+		SkipRoutes:      []string{"/users/{id}"},
+		Skip:            func(r *http.Request) bool { return r.Header.Get("X-Synthetic") == "1" && r.URL.Path == "/echo" },
+		RequestHeaders:  []string{"authorization", "X-Tenant"},
+		ResponseHeaders: []string{"Content-Type", "Set-Cookie"},
+		RequestIDHeader: "X-Correlation-ID",
+		// traceparent on the response too
+		ResponseTraceparent: true,
+		BodyContentTypes:    []string{"application/json"},
+		MaxBodyBytes:        8,
+	}
+	srv := serve(t, opts, func(fctx *fasthttp.RequestCtx) {
+		switch string(fctx.Path()) {
+		case "/echo":
+			var c fasthttp.Cookie
+			c.SetKey("session")
+			c.SetValue("s3cr3t")
+			fctx.Response.Header.SetCookie(&c)
+			fctx.SetContentType("application/json")
+			fctx.SetBody(fctx.PostBody())
+		case "/stream":
+			fctx.SetContentType("application/json")
+			fctx.SetBodyStream(strings.NewReader(`{"stream":"of json"}`), -1)
+		default:
+			api(fctx)
+		}
+	})
+	srv.do(t, "GET", "/healthz", nil, nil)
+	srv.do(t, "GET", "/users/1", nil, nil)                                // skipped by route
+	srv.do(t, "GET", "/echo", map[string]string{"X-Synthetic": "1"}, nil) // skipped by Skip
+	resp, _ := srv.do(t, "POST", "/echo", map[string]string{
+		"Authorization": "Bearer abc", "X-Tenant": "acme", "Content-Type": "application/json", "traceparent": traceparent,
+	}, strings.NewReader(`{"name":"a long name"}`))
+	line := srv.access(t, 1)[0]
+	check(t, line, map[string]any{
+		"url.path":                              "/echo",
+		"http.request.header.authorization":     httplog.Mask,
+		"http.request.header.x-tenant":          "acme",
+		"http.response.header.content-type":     "application/json",
+		"http.response.header.set-cookie":       httplog.Mask,
+		"http.request.body":                     `{"name":`,
+		"http.request.body.truncated":           true,
+		"http.response.body":                    `{"name":`,
+		"http.response.body.truncated":          true,
+		"http.request.body.size":                22,
+		"http.response.body.size":               22,
+		"http.request.header.x-synthetic":       nil,
+		"http.response.header.x-correlation-id": nil,
+	})
+	if got := resp.Header.Get("X-Correlation-ID"); got != traceID {
+		t.Errorf("X-Correlation-ID %q", got)
+	}
+	if got := resp.Header.Get("traceparent"); !strings.Contains(got, traceID) {
+		t.Errorf("traceparent %q", got)
+	}
+	if resp.Header.Get("X-Request-ID") != "" {
+		t.Error("X-Request-ID set although RequestIDHeader names another")
+	}
+
+	// A streamed body is captured as the server sends it.
+	srv.sink.Reset()
+	srv.do(t, "GET", "/stream", nil, nil)
+	check(t, srv.access(t, 1)[0], map[string]any{
+		"http.response.body": `{"stream`, "http.response.body.truncated": true, "http.response.body.size": 20,
+	})
+}
+
+// TestLevelsAndSampling: Options.Level and SampleRoutes go through the
+// Recorder, with the route Options.Route names.
+func TestLevelsAndSampling(t *testing.T) {
+	srv := serve(t, &httplog.Options{
+		Route:        apiRoute,
+		Level:        func(status int, _ time.Duration) slog.Level { return slog.LevelDebug + slog.Level(status/100) },
+		SampleRoutes: map[string]int{"/users/{id}": 3},
+	}, api)
+	for i := range 6 {
+		srv.do(t, "GET", "/users/"+strconv.Itoa(i), nil, nil)
+	}
+	lines := srv.access(t, 2)
+	check(t, lines[0], map[string]any{"level": "DEBUG+2", "http.route": "/users/{id}"})
+}
+
+// TestCopiesOutliveTheRequest sends requests on one keep-alive connection
+// (fasthttp reuses the same buffers for them) and checks that what the
+// first one left behind, its request id in a context kept by a goroutine
+// and a record kept by a slog handler, is not overwritten by the next.
+func TestCopiesOutliveTheRequest(t *testing.T) {
+	keep := &keepingHandler{}
+	kept := make(chan context.Context, 4)
+	srv := serveLogger(t, slog.New(keep), nil, nil, func(fctx *fasthttp.RequestCtx) {
+		kept <- logweavefasthttp.Context(fctx)
+		fctx.SetBodyString("ok")
+	})
+	conn, r := srv.rawConn(t)
+	for _, id := range []string{"first-request-id", "2nd-request-idxx"} {
+		fmt.Fprintf(conn, "GET /users/%s?q=%s HTTP/1.1\r\nHost: test\r\nUser-Agent: agent-%s\r\nX-Request-ID: %s\r\ntraceparent: %s\r\n\r\n", id, id, id, id, traceparent)
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	first := <-kept
+	if got := tracectx.RequestID(first); got != "first-request-id" {
+		t.Errorf("request id kept from the first request: %q", got)
+	}
+	recs := keep.records()
+	if len(recs) != 2 {
+		t.Fatalf("%d records", len(recs))
+	}
+	attrs := map[string]string{}
+	recs[0].Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value.String(); return true })
+	for k, v := range map[string]string{"url.path": "/users/first-request-id", "url.query": "q=first-request-id", "user_agent.original": "agent-first-request-id", "server.address": "test"} {
+		if attrs[k] != v {
+			t.Errorf("kept record: %s = %q, want %q", k, attrs[k], v)
+		}
+	}
+}
+
+// keepingHandler keeps every record, as a batching exporter does.
+type keepingHandler struct {
+	mu   sync.Mutex
+	recs []slog.Record
+}
+
+func (h *keepingHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *keepingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.recs = append(h.recs, r.Clone())
+	return nil
+}
+
+func (h *keepingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *keepingHandler) WithGroup(string) slog.Handler      { return h }
+
+func (h *keepingHandler) records() []slog.Record {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]slog.Record(nil), h.recs...)
+}
+
+// TestRecorderEndStatus: an adapter that passes a panic on ends the
+// record with the status the outer recover will answer, without reading
+// the response.
+func TestRecorderEndStatus(t *testing.T) {
+	logger, sink := logtest.NewLogger()
+	rec := logweavefasthttp.NewRecorder(logger, nil)
+	fctx := new(fasthttp.RequestCtx)
+	fctx.SetBodyString("half a response")
+	_, ex := rec.Begin(context.Background(), fctx)
+	func() {
+		defer func() {
+			ex.Panicked(recover())
+			ex.EndStatus("/route", 500)
+		}()
+		panic("boom")
+	}()
+	check(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{
+		"http.response.status_code": 500, "http.route": "/route", "panic": "boom", "http.response.body.size": 0,
+	})
+}

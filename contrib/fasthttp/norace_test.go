@@ -1,0 +1,5 @@
+//go:build !race
+
+package logweavefasthttp
+
+const raceEnabled = false
