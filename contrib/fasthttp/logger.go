@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/logweave/logweave/httplog"
 	"github.com/valyala/fasthttp"
 )
 
@@ -64,46 +65,18 @@ func LoggerContext(fctx *fasthttp.RequestCtx, ctx context.Context) *slog.Logger 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return slog.New(&boundHandler{h: logger.Handler(), ctx: ctx})
+	return httplog.BindLogger(logger, ctx, isRequestContext)
 }
 
-// boundHandler passes records to h with the request's context when the
-// call gave none of its own.
-type boundHandler struct {
-	h   slog.Handler
-	ctx context.Context
-}
-
-// context returns the context a record is handled with: ctx, unless it
-// says nothing of the request (see LoggerContext).
-func (h *boundHandler) context(ctx context.Context) context.Context {
-	switch ctx {
-	case nil, context.Background(), context.TODO():
-		return h.ctx
-	}
+// isRequestContext reports whether a record was logged with a context that
+// is the request itself rather than one carrying its trace: the
+// *fasthttp.RequestCtx, or a context whose values are the request's
+// fasthttp user values (Fiber v3's fiber.Ctx), where Begin left the
+// Recorder.
+func isRequestContext(ctx context.Context) bool {
 	if _, ok := ctx.(*fasthttp.RequestCtx); ok {
-		return h.ctx
+		return true
 	}
-	// A context whose values are the request's fasthttp user values
-	// finds the Recorder that Begin left there.
-	if _, ok := ctx.Value(recorderKey{}).(*Recorder); ok {
-		return h.ctx
-	}
-	return ctx
-}
-
-func (h *boundHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	return h.h.Enabled(h.context(ctx), level)
-}
-
-func (h *boundHandler) Handle(ctx context.Context, r slog.Record) error {
-	return h.h.Handle(h.context(ctx), r)
-}
-
-func (h *boundHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &boundHandler{h: h.h.WithAttrs(as), ctx: h.ctx}
-}
-
-func (h *boundHandler) WithGroup(name string) slog.Handler {
-	return &boundHandler{h: h.h.WithGroup(name), ctx: h.ctx}
+	_, ok := ctx.Value(recorderKey{}).(*Recorder)
+	return ok
 }

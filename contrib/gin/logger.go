@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
+	"github.com/logweave/logweave/httplog"
 )
 
 // Logger returns the logger Middleware was given, bound to the request:
@@ -40,44 +41,13 @@ func Logger(c *gin.Context) *slog.Logger {
 	if st, ok := ctx.Value(stateKey{}).(*state); ok {
 		base = st.logger
 	}
-	return slog.New(&requestHandler{h: base.Handler(), ctx: ctx})
+	return httplog.BindLogger(base, ctx, isGinContext)
 }
 
-// requestHandler passes records to h with the request's context when the
-// caller gave none.
-type requestHandler struct {
-	h   slog.Handler
-	ctx context.Context
-}
-
-// context returns the context a record is handled with: ctx, unless it
-// says nothing of its own (see Logger).
-func (h *requestHandler) context(ctx context.Context) context.Context {
-	switch ctx {
-	case nil, context.Background(), context.TODO():
-		return h.ctx
-	}
-	if gc, ok := ctx.(*gin.Context); ok {
-		if gc.Request != nil {
-			return gc.Request.Context()
-		}
-		return h.ctx
-	}
-	return ctx
-}
-
-func (h *requestHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	return h.h.Enabled(h.context(ctx), level)
-}
-
-func (h *requestHandler) Handle(ctx context.Context, r slog.Record) error {
-	return h.h.Handle(h.context(ctx), r)
-}
-
-func (h *requestHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return &requestHandler{h: h.h.WithAttrs(as), ctx: h.ctx}
-}
-
-func (h *requestHandler) WithGroup(name string) slog.Handler {
-	return &requestHandler{h: h.h.WithGroup(name), ctx: h.ctx}
+// isGinContext reports whether a record was logged with the *gin.Context
+// itself, which implements context.Context with Gin's keys, not the
+// request's trace.
+func isGinContext(ctx context.Context) bool {
+	_, ok := ctx.(*gin.Context)
+	return ok
 }
