@@ -1,0 +1,271 @@
+package rotate
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options configure a File. The zero value is valid: a file that never
+// rotates by itself (Reopen and the deleted-file check still work, for an
+// external logrotate), with gzipped backups, UTC names, mode 0640.
+type Options struct {
+	// MaxSize rotates the file before a write that would take it past
+	// MaxSize bytes. 0 means no size limit. A single record larger than
+	// MaxSize is not cut: it goes alone into a fresh file.
+	MaxSize int64
+
+	// Interval rotates the file every Interval, on multiples of Interval
+	// since the Unix epoch: 1h rotates on the hour, 15m at :00, :15, :30
+	// and :45, 24h at midnight UTC (use At for local midnight). 0 means
+	// none; otherwise at least one second.
+	Interval time.Duration
+
+	// At rotates the file at these times of day in Location, written
+	// "15:04" or "15:04:05". A time that a DST change skips happens once,
+	// when the clock normalises it (02:30 on a spring-forward night is
+	// 03:30); a time that occurs twice (the end of DST) rotates once.
+	// With Interval as well, the earlier of the two wins.
+	At []string
+
+	// Location is the time zone of At and, with LocalTime, of backup
+	// names. nil means time.Local.
+	Location *time.Location
+
+	// MaxBackups keeps at most this many backups, the newest; 0 keeps
+	// any number.
+	MaxBackups int
+	// MaxAge removes backups older than MaxAge, judged by the time in
+	// their names against the clock; 0 keeps them whatever their age.
+	MaxAge time.Duration
+	// MaxTotalSize bounds the total bytes of the backups on disk (after
+	// compression), removing the oldest first; the current file, up to
+	// MaxSize, comes on top. 0 means no bound.
+	MaxTotalSize int64
+
+	// Uncompressed keeps backups as plain files; by default they are
+	// compressed with gzip in the background.
+	Uncompressed bool
+
+	// LocalTime writes backup names in Location's time instead of UTC.
+	// UTC names sort lexicographically in time order; local names do
+	// too except across a change to an earlier UTC offset (the end of
+	// DST). Retention reads the times, so it is right either way.
+	LocalTime bool
+
+	// FileMode is the permission of a file Open creates, applied exactly
+	// (the umask does not narrow it); 0 means 0640. A file that exists is
+	// kept as it is, and each new file after a rotation gets the mode and
+	// owner of the file it replaces.
+	FileMode fs.FileMode
+	// DirMode is the permission of directories Open creates for the file
+	// (before the umask); 0 means 0755.
+	DirMode fs.FileMode
+
+	// Symlink, if set, is a symbolic link made to point at the file, for
+	// tools that want a fixed name elsewhere. A relative Symlink is in
+	// the file's directory. It is replaced atomically (a new link under a
+	// temporary name, then a rename) by Open and Reopen; Open refuses to
+	// replace anything there that is not a symbolic link.
+	Symlink string
+
+	// CheckInterval is how often, at most, a Write checks that the path
+	// still names the open file, by the clock. When the file was deleted
+	// or moved away (logrotate without a SIGHUP), the path is opened
+	// again, so lines written more than CheckInterval after the change go
+	// to the path; when it was truncated (copytruncate), the size is read
+	// again. 0 means one second; negative turns the check off.
+	CheckInterval time.Duration
+
+	// Now is the clock, for rotation times, backup names and retention
+	// by age; nil means time.Now. Time-based rotation is checked on each
+	// Write against it, so a test that moves a fake clock on and writes
+	// sees the rotation at once; a File also rotates an idle file on
+	// time, with a real-time timer that waits for the distance to the
+	// next rotation as this clock tells it.
+	Now func() time.Time
+
+	// OnError receives errors that no Write returns: a failed rotation,
+	// compression, removal or symlink update. The File keeps going (a
+	// rotation that failed is tried again a second later; a compression
+	// at the next rotation). nil prints them to standard error. It is
+	// called from the writing goroutine or the File's own goroutine, never
+	// while a Write waits on it for long, and must not call the File.
+	OnError func(error)
+
+	// openFile and newTimer replace the file system's open and the idle
+	// timer in tests (export_test.go).
+	openFile func(name string, flag int, perm fs.FileMode) (file, error)
+	newTimer func(d time.Duration) (<-chan time.Time, func() bool)
+}
+
+// timeOfDay is one entry of Options.At, as seconds after midnight.
+type timeOfDay struct{ hour, min, sec int }
+
+// parseTimeOfDay reads "15:04" or "15:04:05".
+func parseTimeOfDay(s string) (timeOfDay, bool) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return timeOfDay{}, false
+	}
+	var v [3]int
+	limits := [3]int{23, 59, 59}
+	for i, p := range parts {
+		if len(p) != 2 {
+			return timeOfDay{}, false
+		}
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > limits[i] {
+			return timeOfDay{}, false
+		}
+		v[i] = n
+	}
+	return timeOfDay{v[0], v[1], v[2]}, true
+}
+
+// config is Options checked and with defaults filled in.
+type config struct {
+	Options
+	path, dir, base  string // the file; its directory; its name
+	prefix, ext      string // backup names are prefix + time + ext
+	symlink          string // absolute or relative to the process, "" for none
+	at               []timeOfDay
+	checkEvery       time.Duration // 0: no path check
+	timeRotation     bool
+	nameLoc          *time.Location
+	timedWrites      bool // Write reads the clock
+	fileMode, dirMod fs.FileMode
+}
+
+// validate checks opts for path and fills in the defaults. Errors name the
+// field, the bad value and what is wanted.
+func validate(path string, opts Options) (*config, error) {
+	c := &config{Options: opts}
+	if path == "" {
+		return nil, fmt.Errorf("rotate: empty path: want the log file's name")
+	}
+	if strings.HasSuffix(path, string(filepath.Separator)) {
+		return nil, fmt.Errorf("rotate: path %q: want a file name, not a directory", path)
+	}
+	c.path = filepath.Clean(path)
+	c.dir, c.base = filepath.Split(c.path)
+	if c.dir == "" {
+		c.dir = "."
+	}
+	if c.base == "." || c.base == ".." || c.base == string(filepath.Separator) {
+		return nil, fmt.Errorf("rotate: path %q: want a file name, not a directory", path)
+	}
+	c.ext = filepath.Ext(c.base)
+	c.prefix = strings.TrimSuffix(c.base, c.ext) + "-"
+
+	if opts.MaxSize < 0 {
+		return nil, fmt.Errorf("rotate: MaxSize %d: want a size in bytes > 0 (or 0 for no size limit)", opts.MaxSize)
+	}
+	if opts.Interval < 0 || (opts.Interval > 0 && opts.Interval < time.Second) {
+		return nil, fmt.Errorf("rotate: Interval %v: want at least 1s (or 0 for no interval)", opts.Interval)
+	}
+	for _, s := range opts.At {
+		tod, ok := parseTimeOfDay(s)
+		if !ok {
+			return nil, fmt.Errorf("rotate: At %q: want a time of day as \"15:04\" or \"15:04:05\"", s)
+		}
+		c.at = append(c.at, tod)
+	}
+	slices.SortFunc(c.at, func(a, b timeOfDay) int {
+		return (a.hour*3600 + a.min*60 + a.sec) - (b.hour*3600 + b.min*60 + b.sec)
+	})
+	c.at = slices.Compact(c.at)
+	if opts.MaxBackups < 0 {
+		return nil, fmt.Errorf("rotate: MaxBackups %d: want a count >= 0 (0 keeps any number)", opts.MaxBackups)
+	}
+	if opts.MaxAge < 0 {
+		return nil, fmt.Errorf("rotate: MaxAge %v: want a duration >= 0 (0 keeps any age)", opts.MaxAge)
+	}
+	if opts.MaxTotalSize < 0 {
+		return nil, fmt.Errorf("rotate: MaxTotalSize %d: want a size in bytes >= 0 (0 for no bound)", opts.MaxTotalSize)
+	}
+	if opts.FileMode&^fs.ModePerm != 0 {
+		return nil, fmt.Errorf("rotate: FileMode %v: want permission bits only, such as 0640", opts.FileMode)
+	}
+	if opts.DirMode&^fs.ModePerm != 0 {
+		return nil, fmt.Errorf("rotate: DirMode %v: want permission bits only, such as 0755", opts.DirMode)
+	}
+	c.fileMode, c.dirMod = opts.FileMode, opts.DirMode
+	if c.fileMode == 0 {
+		c.fileMode = 0o640
+	}
+	if c.dirMod == 0 {
+		c.dirMod = 0o755
+	}
+	if c.Location == nil {
+		c.Location = time.Local
+	}
+	c.nameLoc = time.UTC
+	if c.LocalTime {
+		c.nameLoc = c.Location
+	}
+	if opts.Symlink != "" {
+		c.symlink = opts.Symlink
+		if !filepath.IsAbs(c.symlink) {
+			c.symlink = filepath.Join(c.dir, c.symlink)
+		}
+		c.symlink = filepath.Clean(c.symlink)
+		if c.symlink == c.path {
+			return nil, fmt.Errorf("rotate: Symlink %q: names the log file itself; want another name", opts.Symlink)
+		}
+	}
+	switch {
+	case opts.CheckInterval == 0:
+		c.checkEvery = time.Second
+	case opts.CheckInterval > 0:
+		c.checkEvery = opts.CheckInterval
+	}
+	c.timeRotation = c.Interval > 0 || len(c.at) > 0
+	c.timedWrites = c.timeRotation || c.checkEvery > 0
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.openFile == nil {
+		c.openFile = openOSFile
+	}
+	if c.newTimer == nil {
+		c.newTimer = func(d time.Duration) (<-chan time.Time, func() bool) {
+			t := time.NewTimer(d)
+			return t.C, t.Stop
+		}
+	}
+	return c, nil
+}
+
+// nextRotation returns the first rotation time strictly after t, or the
+// zero time when no time-based rotation is set.
+func (c *config) nextRotation(t time.Time) time.Time {
+	var next time.Time
+	if c.Interval > 0 {
+		iv := int64(c.Interval)
+		ns := t.UnixNano()
+		q := ns / iv
+		if ns < 0 && ns%iv != 0 {
+			q-- // floor, for clocks before 1970
+		}
+		next = time.Unix(0, (q+1)*iv)
+	}
+	if len(c.at) > 0 {
+		lt := t.In(c.Location)
+		y, m, d := lt.Date()
+		for _, a := range c.at {
+			cand := time.Date(y, m, d, a.hour, a.min, a.sec, 0, c.Location)
+			if !cand.After(t) {
+				cand = time.Date(y, m, d+1, a.hour, a.min, a.sec, 0, c.Location)
+			}
+			if next.IsZero() || cand.Before(next) {
+				next = cand
+			}
+		}
+	}
+	return next
+}

@@ -1,0 +1,217 @@
+package rotate
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// run is the File's one goroutine, started by Open and stopped by Close. It
+// compresses backups and applies retention after each rotation, and
+// rotates an idle file when a rotation time passes without a Write.
+func (f *File) run() {
+	defer close(f.done)
+	var (
+		timer <-chan time.Time
+		stop  func() bool
+	)
+	arm := func() {
+		if stop != nil {
+			stop()
+		}
+		if !f.c.timeRotation {
+			return
+		}
+		f.mu.Lock()
+		next := max(f.rotateAt, f.retryAt)
+		f.mu.Unlock()
+		d := time.Duration(next - f.c.Now().UnixNano())
+		if d <= 0 {
+			// Due but not done (a failed rotation, a clock that stands
+			// still in a test): look again later, never spin.
+			d = retryRotation
+		}
+		timer, stop = f.c.newTimer(d)
+	}
+	arm()
+	for {
+		select {
+		case <-f.quit:
+			if stop != nil {
+				stop()
+			}
+			f.housekeep()
+			return
+		case <-f.wake:
+			f.housekeep()
+		case done := <-f.settle:
+			f.housekeep()
+			close(done)
+		case <-timer:
+			f.mu.Lock()
+			if !f.closed {
+				if now := f.c.Now().UnixNano(); now >= f.rotateAt {
+					f.onTime(now)
+				}
+			}
+			f.mu.Unlock()
+			arm()
+		}
+	}
+}
+
+// housekeep brings the directory in line with the options: it removes
+// compression temporaries (only this goroutine writes them, and it is not
+// writing one now), backups that retention drops, and compresses the rest.
+// Errors go to OnError; what failed is tried again at the next pass.
+func (f *File) housekeep() {
+	backups := f.scan(true)
+	if f.c.Uncompressed {
+		f.prune(backups, true)
+		return
+	}
+	// The total size is judged after compression, which shrinks it.
+	backups = f.prune(backups, false)
+	compressed := false
+	for _, b := range backups {
+		if !b.compressed {
+			if err := f.compress(b); err != nil {
+				f.report(err)
+				continue
+			}
+			compressed = true
+		}
+	}
+	if f.c.MaxTotalSize > 0 {
+		if compressed {
+			backups = f.scan(false) // with the compressed sizes
+		}
+		f.prune(backups, true)
+	}
+}
+
+// scan lists the backups in the directory, newest first, removing
+// compression temporaries if sweep is set.
+func (f *File) scan(sweep bool) []backup {
+	entries, err := os.ReadDir(f.c.dir)
+	if err != nil {
+		f.report(fmt.Errorf("rotate: list backups: %w", err))
+		return nil
+	}
+	var backups []backup
+	for _, e := range entries {
+		name := e.Name()
+		if sweep && f.c.isTemp(name) {
+			if err := os.Remove(filepath.Join(f.c.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				f.report(fmt.Errorf("rotate: remove temporary: %w", err))
+			}
+			continue
+		}
+		b, ok := f.c.parseBackup(name)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue // removed since the listing
+		}
+		b.size = info.Size()
+		backups = append(backups, b)
+	}
+	slices.SortFunc(backups, newer)
+	return backups
+}
+
+// prune removes the backups that MaxBackups, MaxAge and (with total set)
+// MaxTotalSize drop from backups (newest first) and returns the others.
+func (f *File) prune(backups []backup, total bool) []backup {
+	var cutoff time.Time
+	if f.c.MaxAge > 0 {
+		cutoff = f.c.Now().Add(-f.c.MaxAge)
+	}
+	var sum int64
+	kept := backups[:0]
+	for i, b := range backups {
+		sum += b.size
+		drop := (f.c.MaxBackups > 0 && i >= f.c.MaxBackups) ||
+			(f.c.MaxAge > 0 && b.t.Before(cutoff)) ||
+			(total && f.c.MaxTotalSize > 0 && sum > f.c.MaxTotalSize)
+		if !drop {
+			kept = append(kept, b)
+			continue
+		}
+		if err := os.Remove(filepath.Join(f.c.dir, b.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			f.report(fmt.Errorf("rotate: remove old backup: %w", err))
+		}
+	}
+	return kept
+}
+
+// compress writes b's gzipped copy under a temporary name, syncs it and
+// renames it to b.name + ".gz", so that whoever sees a .gz sees all of it;
+// then it removes b. The copy keeps b's mode, owner and modification time.
+func (f *File) compress(b backup) (err error) {
+	src := filepath.Join(f.c.dir, b.name)
+	tmp := filepath.Join(f.c.dir, tempName(b.name))
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+			err = fmt.Errorf("rotate: compress %s: %w (left uncompressed, trying again at the next rotation)", src, err)
+		}
+	}()
+	in, err := os.Open(src)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // retention or someone else removed it
+		}
+		return err
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	if uid, gid := owner(info); uid >= 0 {
+		if err := out.Chown(uid, gid); err != nil && !errors.Is(err, fs.ErrPermission) {
+			return err
+		}
+	}
+	zw, err := gzip.NewWriterLevel(out, gzip.DefaultCompression)
+	if err != nil {
+		return err
+	}
+	zw.Name, zw.ModTime = b.name, info.ModTime()
+	if _, err := io.Copy(zw, in); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if err := os.Chtimes(tmp, info.ModTime(), info.ModTime()); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, src+gzSuffix); err != nil {
+		return err
+	}
+	if err := os.Remove(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
