@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -150,3 +151,39 @@ func missing(path string) bool {
 
 // join is filepath.Join.
 func join(elem ...string) string { return filepath.Join(elem...) }
+
+// inTimeOrder sorts backup names by time, then counter: names sort by
+// time themselves, but "_10" sorts before "_9".
+func inTimeOrder(names []string) []string {
+	key := func(n string) (string, int) {
+		n, _, _ = strings.Cut(n, ".log")
+		ts, seq, ok := strings.Cut(n, "_")
+		if !ok {
+			return ts, 0
+		}
+		i, _ := strconv.Atoi(seq)
+		return ts, i
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		at, an := key(a)
+		bt, bn := key(b)
+		if c := strings.Compare(at, bt); c != 0 {
+			return c
+		}
+		return an - bn
+	})
+	return names
+}
+
+// size returns a file's size.
+func size(t *testing.T, path string) int64 {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size()
+}
+
+// writeFile writes s to a new file at path, mode 0644.
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }

@@ -26,9 +26,9 @@ type Options struct {
 	Interval time.Duration
 
 	// At rotates the file at these times of day in Location, written
-	// "15:04" or "15:04:05". A time that a DST change skips happens once,
-	// when the clock normalises it (02:30 on a spring-forward night is
-	// 03:30); a time that occurs twice (the end of DST) rotates once.
+	// "15:04" or "15:04:05". A time that a DST change skips rotates when
+	// the clock jumps over it (02:30 on a spring-forward night rotates at
+	// 03:00); a time that occurs twice (the end of DST) rotates once.
 	// With Interval as well, the earlier of the two wins.
 	At []string
 
@@ -105,6 +105,22 @@ type Options struct {
 
 // timeOfDay is one entry of Options.At, as seconds after midnight.
 type timeOfDay struct{ hour, min, sec int }
+
+// on returns the time a on day y-m-d in loc. When a DST change skips a
+// (02:30 on a spring-forward night), the result is the end of the skipped
+// hour (03:00), when the clock jumps over a; time.Date alone may land an
+// hour early or late.
+func (a timeOfDay) on(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, a.hour, a.min, a.sec, 0, loc)
+	if h, mi, s := t.Clock(); h == a.hour && mi == a.min && s == a.sec {
+		return t
+	}
+	start, end := t.ZoneBounds()
+	if h, mi, s := t.Clock(); h*3600+mi*60+s < a.hour*3600+a.min*60+a.sec {
+		return end // t is before the gap; its zone ends where the gap does
+	}
+	return start
+}
 
 // parseTimeOfDay reads "15:04" or "15:04:05".
 func parseTimeOfDay(s string) (timeOfDay, bool) {
@@ -258,9 +274,9 @@ func (c *config) nextRotation(t time.Time) time.Time {
 		lt := t.In(c.Location)
 		y, m, d := lt.Date()
 		for _, a := range c.at {
-			cand := time.Date(y, m, d, a.hour, a.min, a.sec, 0, c.Location)
+			cand := a.on(y, m, d, c.Location)
 			if !cand.After(t) {
-				cand = time.Date(y, m, d+1, a.hour, a.min, a.sec, 0, c.Location)
+				cand = a.on(y, m, d+1, c.Location)
 			}
 			if next.IsZero() || cand.Before(next) {
 				next = cand

@@ -78,22 +78,21 @@ func (f *File) housekeep() {
 	}
 	// The total size is judged after compression, which shrinks it.
 	backups = f.prune(backups, false)
-	compressed := false
-	for _, b := range backups {
-		if !b.compressed {
-			if err := f.compress(b); err != nil {
-				f.report(err)
-				continue
-			}
-			compressed = true
+	for i, b := range backups {
+		if b.compressed {
+			continue
 		}
-	}
-	if f.c.MaxTotalSize > 0 {
-		if compressed {
-			backups = f.scan(false) // with the compressed sizes
+		size, err := f.compress(b)
+		if err != nil {
+			f.report(err) // counted at its plain size below
+			continue
 		}
-		f.prune(backups, true)
+		backups[i].name += gzSuffix
+		backups[i].compressed, backups[i].size = true, size
 	}
+	// Backups made since the scan wait for the next pass: counted before
+	// compression, they would push older ones out early.
+	f.prune(backups, true)
 }
 
 // scan lists the backups in the directory, newest first, removing
@@ -155,8 +154,9 @@ func (f *File) prune(backups []backup, total bool) []backup {
 
 // compress writes b's gzipped copy under a temporary name, syncs it and
 // renames it to b.name + ".gz", so that whoever sees a .gz sees all of it;
-// then it removes b. The copy keeps b's mode, owner and modification time.
-func (f *File) compress(b backup) (err error) {
+// then it removes b and returns the .gz's size. The copy keeps b's mode,
+// owner and modification time.
+func (f *File) compress(b backup) (size int64, err error) {
 	src := filepath.Join(f.c.dir, b.name)
 	tmp := filepath.Join(f.c.dir, tempName(b.name))
 	defer func() {
@@ -166,52 +166,56 @@ func (f *File) compress(b backup) (err error) {
 		}
 	}()
 	in, err := os.Open(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil // removed since the scan, by someone else
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // retention or someone else removed it
-		}
-		return err
+		return 0, err
 	}
 	defer in.Close()
 	info, err := in.Stat()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer out.Close()
 	if uid, gid := owner(info); uid >= 0 {
 		if err := out.Chown(uid, gid); err != nil && !errors.Is(err, fs.ErrPermission) {
-			return err
+			return 0, err
 		}
 	}
 	zw, err := gzip.NewWriterLevel(out, gzip.DefaultCompression)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	zw.Name, zw.ModTime = b.name, info.ModTime()
 	if _, err := io.Copy(zw, in); err != nil {
-		return err
+		return 0, err
 	}
 	if err := zw.Close(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := out.Sync(); err != nil {
-		return err
+		return 0, err
+	}
+	zinfo, err := out.Stat()
+	if err != nil {
+		return 0, err
 	}
 	if err := out.Close(); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.Chtimes(tmp, info.ModTime(), info.ModTime()); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.Rename(tmp, src+gzSuffix); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.Remove(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return 0, err
 	}
-	return nil
+	return zinfo.Size(), nil
 }
