@@ -1,0 +1,154 @@
+package redact
+
+import "unicode/utf8"
+
+// Detector finds one kind of sensitive data in free text. The built-in
+// detectors are named by the constants below; users add their own through
+// Config.Custom.
+//
+// Find is given a string and returns the byte offsets [start, end) of the
+// first sensitive part of it, or -1, -1 when there is none. The policy
+// calls it again on the rest of the string after each match. Offsets out
+// of range or an empty match count as "none"; a match that cuts a UTF-8
+// sequence is widened to whole characters, so a mask never breaks one.
+// Find must be safe for concurrent use, and it runs on every string the
+// policy scans: a detector that allocates or backtracks costs every log
+// line.
+type Detector interface {
+	Name() string
+	Find(s string) (start, end int)
+}
+
+// PartialMasker is implemented by a custom Detector that has a partial
+// style of its own; without it, Partial masks a custom detector's matches
+// fully.
+type PartialMasker interface {
+	// Partial returns what to write in place of match.
+	Partial(match string) string
+}
+
+// DetectorFunc makes a Detector from a name and a find function.
+func DetectorFunc(name string, find func(s string) (start, end int)) Detector {
+	return funcDetector{name, find}
+}
+
+type funcDetector struct {
+	name string
+	find func(string) (int, int)
+}
+
+func (d funcDetector) Name() string                   { return d.name }
+func (d funcDetector) Find(s string) (start, end int) { return d.find(s) }
+
+// Names of the built-in detectors, as used in Config.Detectors,
+// Config.Styles, `log:"mask=NAME"` tags and Counts.
+const (
+	Email        = "email"          // user@example.com
+	Phone        = "phone"          // E.164 (+8613812345678, +1 415 555 2671) and mainland China mobile (13812345678)
+	CNID         = "cn_id"          // mainland China resident identity number, 18 characters, MOD 11-2 check
+	Card         = "card"           // payment card number, 13–19 digits, Luhn check
+	IBAN         = "iban"           // international bank account number, MOD 97 check
+	JWT          = "jwt"            // JSON web token whose header has "alg"
+	Bearer       = "bearer"         // the credential of "Bearer ..." and "Basic ..."
+	URLPassword  = "url_password"   // the password of scheme://user:password@host
+	Param        = "param"          // the value of key=value and "key":"value" when the key is sensitive
+	PrivateKey   = "private_key"    // the body of a PEM private key block
+	AWSKey       = "aws_key"        // AWS access key id, AKIA/ASIA and 16 characters
+	GitHubToken  = "github_token"   // ghp_, gho_, ghu_, ghs_, ghr_, github_pat_
+	SlackToken   = "slack_token"    // xoxa-, xoxb-, xoxp-, xoxo-, xoxs-, xoxr-
+	StripeKey    = "stripe_key"     // sk_live_, rk_live_, sk_test_, rk_test_
+	GoogleAPIKey = "google_api_key" // AIza and 35 characters
+	IP           = "ip"             // IPv4 and IPv6 addresses; off by default
+
+	// Counters that are not detectors: values masked because of their key
+	// (by MaskValue, the param detector's keys excepted, and struct
+	// fields), and struct fields masked by a log:"redact" or log:"hash"
+	// tag.
+	KeyCounter = "key"
+	TagCounter = "tag"
+)
+
+// builtinCount is the number of built-in detectors.
+const builtinCount = int(dIP) + 1
+
+// detID indexes the built-in detectors.
+type detID uint8
+
+const (
+	dEmail detID = iota
+	dPhone
+	dCNID
+	dCard
+	dIBAN
+	dJWT
+	dBearer
+	dURLPassword
+	dParam
+	dPrivateKey
+	dAWSKey
+	dGitHubToken
+	dSlackToken
+	dStripeKey
+	dGoogleAPIKey
+	dIP
+)
+
+// builtins describes each built-in detector: its name, whether Default
+// turns it on, and its partial style.
+var builtins = [builtinCount]struct {
+	name    string
+	on      bool
+	partial partialFunc
+}{
+	dEmail:        {Email, true, partialEmail},
+	dPhone:        {Phone, true, keepEnds(3, 4)},
+	dCNID:         {CNID, true, keepEnds(3, 4)},
+	dCard:         {Card, true, keepEnds(0, 4)},
+	dIBAN:         {IBAN, true, keepEnds(2, 4)},
+	dJWT:          {JWT, true, partialJWT},
+	dBearer:       {Bearer, true, fullOnly},
+	dURLPassword:  {URLPassword, true, fullOnly},
+	dParam:        {Param, true, fullOnly},
+	dPrivateKey:   {PrivateKey, true, fullOnly},
+	dAWSKey:       {AWSKey, true, keepPrefix("AKIA", "ASIA")},
+	dGitHubToken:  {GitHubToken, true, keepPrefix("github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")},
+	dSlackToken:   {SlackToken, true, keepPrefix("xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-")},
+	dStripeKey:    {StripeKey, true, keepPrefix("sk_live_", "rk_live_", "sk_test_", "rk_test_")},
+	dGoogleAPIKey: {GoogleAPIKey, true, keepPrefix("AIza")},
+	dIP:           {IP, false, partialIP},
+}
+
+// Detectors returns the names of the built-in detectors, in a fixed order.
+func Detectors() []string {
+	names := make([]string, builtinCount)
+	for i, b := range builtins {
+		names[i] = b.name
+	}
+	return names
+}
+
+// builtinByName returns the id of the built-in detector called name.
+func builtinByName(name string) (detID, bool) {
+	for i, b := range builtins {
+		if b.name == name {
+			return detID(i), true
+		}
+	}
+	return 0, false
+}
+
+// customFind calls d.Find on s and makes its answer safe to use: a match
+// inside s, not empty, widened to whole UTF-8 characters.
+func customFind(d Detector, s string) (start, end int, ok bool) {
+	start, end = d.Find(s)
+	if start < 0 || end > len(s) || end <= start {
+		return -1, -1, false
+	}
+	for start > 0 && !utf8.RuneStart(s[start]) {
+		start--
+	}
+	for end < len(s) && !utf8.RuneStart(s[end]) {
+		end++
+	}
+	return start, end, true
+}

@@ -1,0 +1,799 @@
+package redact
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// The scanner makes one pass over the text looking up each byte in a
+// 256-entry table. Most bytes of log text trigger nothing and cost one
+// load and one branch; a trigger byte runs the small handler for the
+// detectors that can have a match around it, and only a candidate that
+// passes a handler's cheap checks reaches a validator. Nothing allocates
+// until a match is found.
+
+// Handlers, the values of compiled.trigger. Zero means "not a trigger".
+const (
+	hNone       = iota
+	hDigit      // 0-9: card, cn_id, phone (China mobile), iban, ip (IPv4)
+	hPlus       // +: phone (E.164)
+	hAt         // @: url_password, email
+	hEquals     // =: param
+	hColon      // :: param ("key":"value"), ip (IPv6)
+	hB          // B b: bearer
+	hJ          // J: jwt (the J of "eyJ")
+	hDash       // -: private_key, slack_token
+	hUnderscore // _: github_token, stripe_key
+	hA          // A: aws_key, google_api_key
+)
+
+// match is one sensitive part of a text: the bytes [start, end), found by
+// the built-in detector det or, when custom >= 0, by Config.Custom[custom].
+type match struct {
+	start, end int
+	det        detID
+	custom     int
+}
+
+// buildTriggers fills the trigger table for the detectors that are on.
+func (c *compiled) buildTriggers() {
+	on := func(ids ...detID) bool {
+		for _, id := range ids {
+			if c.on[id] {
+				return true
+			}
+		}
+		return false
+	}
+	set := func(h uint8, bytes string) {
+		for i := 0; i < len(bytes); i++ {
+			c.trigger[bytes[i]] = h
+		}
+	}
+	if on(dCard, dCNID, dPhone, dIBAN, dIP) {
+		set(hDigit, "0123456789")
+	}
+	if on(dPhone) {
+		set(hPlus, "+")
+	}
+	if on(dURLPassword, dEmail) {
+		set(hAt, "@")
+	}
+	if on(dParam) {
+		set(hEquals, "=")
+	}
+	if on(dParam, dIP) {
+		set(hColon, ":")
+	}
+	if on(dBearer) {
+		set(hB, "Bb")
+	}
+	if on(dJWT) {
+		set(hJ, "J")
+	}
+	if on(dPrivateKey, dSlackToken) {
+		set(hDash, "-")
+	}
+	if on(dGitHubToken, dStripeKey) {
+		set(hUnderscore, "_")
+	}
+	if on(dAWSKey, dGoogleAPIKey) {
+		set(hA, "A")
+	}
+}
+
+// find returns the first built-in match in s that starts at or after lo,
+// looking at trigger bytes from lo on.
+func (c *compiled) find(s string, lo int) (match, bool) {
+	t := &c.trigger
+	i := lo
+	for {
+		// The hot loop: skip bytes that trigger nothing.
+		for i < len(s) && t[s[i]] == hNone {
+			i++
+		}
+		if i >= len(s) {
+			return match{}, false
+		}
+		var (
+			m    match
+			next int
+		)
+		switch t[s[i]] {
+		case hDigit:
+			m, next = c.onDigit(s, i, lo)
+		case hPlus:
+			m, next = c.onPlus(s, i)
+		case hAt:
+			m, next = c.onAt(s, i, lo)
+		case hEquals:
+			m, next = c.onEquals(s, i, lo)
+		case hColon:
+			m, next = c.onColon(s, i, lo)
+		case hB:
+			m, next = c.onB(s, i)
+		case hJ:
+			m, next = c.onJ(s, i, lo)
+		case hDash:
+			m, next = c.onDash(s, i, lo)
+		case hUnderscore:
+			m, next = c.onUnderscore(s, i, lo)
+		case hA:
+			m, next = c.onA(s, i)
+		default:
+			next = i + 1
+		}
+		if m.end > m.start {
+			m.custom = -1
+			return m, true
+		}
+		i = max(next, i+1)
+	}
+}
+
+// found builds the match [start, end) of detector d.
+func found(d detID, start, end int) (match, int) {
+	return match{start: start, end: end, det: d}, end
+}
+
+// notAlnumAt reports whether s[i] is outside the string or not an ASCII
+// letter or digit: a boundary for the detectors.
+func notAlnumAt(s string, i int) bool {
+	return i < 0 || i >= len(s) || !isAlnum[s[i]]
+}
+
+// numberStartsAt reports whether a run of digits starting at i stands on
+// its own on the left: not glued to a letter or digit, and not the
+// fraction of a decimal number ("0.13812345678").
+func numberStartsAt(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	p := s[i-1]
+	return !isAlnum[p] && !(p == '.' && i >= 2 && isDigit[s[i-2]])
+}
+
+// numberEndsAt reports whether a number ending before j stands on its own
+// on the right: not glued to a letter or digit, not the local part of an
+// email ('@'), and not followed by a decimal fraction or another dotted
+// part ("13812345678.5", a version string).
+func numberEndsAt(s string, j int) bool {
+	if j >= len(s) {
+		return true
+	}
+	n := s[j]
+	return !isAlnum[n] && n != '@' && !(n == '.' && j+1 < len(s) && isDigit[s[j+1]])
+}
+
+// runEnd returns the end of the run of bytes in class starting at i.
+func runEnd(s string, i int, class *[256]bool) int {
+	for i < len(s) && class[s[i]] {
+		i++
+	}
+	return i
+}
+
+// onDigit handles a run of digits starting at i: a card number, a China
+// identity number or mobile number, the check digits of an IBAN, an IPv4
+// address. The run is skipped as a whole when nothing matches.
+func (c *compiled) onDigit(s string, i, lo int) (match, int) {
+	j := runEnd(s, i, &isDigit)
+	n := j - i
+	if !numberStartsAt(s, i) {
+		// Glued to a letter: only an IBAN starts that way, with two
+		// capital letters before its two check digits.
+		if c.on[dIBAN] && n >= 2 && i >= 2 && i-2 >= lo && isUpper[s[i-1]] && isUpper[s[i-2]] && notAlnumAt(s, i-3) {
+			if end, ok := ibanAt(s, i-2); ok {
+				return found(dIBAN, i-2, end)
+			}
+		}
+		return match{}, j
+	}
+	var sep byte
+	if j < len(s) {
+		sep = s[j]
+	}
+	if c.on[dCNID] && (n == 18 || n == 17 && (sep == 'X' || sep == 'x')) {
+		end := i + 18
+		if numberEndsAt(s, end) && validCNID(s[i:end]) {
+			return found(dCNID, i, end)
+		}
+	}
+	if c.on[dCard] && (n >= 13 && n <= 19 || n == 4 && (sep == ' ' || sep == '-')) {
+		if end, ok := cardAt(s, i, j); ok {
+			return found(dCard, i, end)
+		}
+	}
+	if c.on[dPhone] && n == 11 && s[i] == '1' && s[i+1] >= '3' && numberEndsAt(s, j) {
+		return found(dPhone, i, j)
+	}
+	if c.on[dIP] && n <= 3 && sep == '.' {
+		if end, ok := ipv4At(s, i); ok {
+			return found(dIP, i, end)
+		}
+	}
+	return match{}, j
+}
+
+// cardAt checks for a payment card number starting at i, whose first run
+// of digits ends at j: 13–19 digits, contiguous or in groups separated by
+// single spaces or dashes (a first group of four, then groups of three to
+// six, one separator throughout), starting with 2–6 (the major networks'
+// prefixes, which leaves out timestamps and most counters) and passing
+// the Luhn check.
+func cardAt(s string, i, j int) (int, bool) {
+	if s[i] < '2' || s[i] > '6' {
+		return 0, false
+	}
+	end, digits := j, j-i
+	if digits == 4 {
+		sep := s[j]
+		for end < len(s) && s[end] == sep {
+			g := runEnd(s, end+1, &isDigit)
+			if g-end-1 < 3 || g-end-1 > 6 {
+				break
+			}
+			digits += g - end - 1
+			end = g
+			if digits > 19 {
+				return 0, false
+			}
+		}
+	}
+	if digits < 13 || digits > 19 || !numberEndsAt(s, end) {
+		return 0, false
+	}
+	if end < len(s)-1 && (s[end] == ' ' || s[end] == '-') && isDigit[s[end+1]] && end != j {
+		return 0, false // a longer grouped number, not a card
+	}
+	return end, luhn(s[i:end])
+}
+
+// ibanAt checks for an IBAN starting at i with a country code that has
+// one: the right length for the country, optionally in groups of four
+// separated by single spaces, capital letters and digits only, passing
+// MOD 97.
+func ibanAt(s string, i int) (int, bool) {
+	want := int(ibanLengths[int(s[i]-'A')*26+int(s[i+1]-'A')])
+	if want == 0 {
+		return 0, false
+	}
+	k, n := i, 0
+	for n < want && k < len(s) {
+		ch := s[k]
+		if ch == ' ' && n%4 == 0 && n > 0 && k+1 < len(s) && s[k+1] != ' ' {
+			k++
+			continue
+		}
+		if !isDigit[ch] && !isUpper[ch] {
+			return 0, false
+		}
+		k++
+		n++
+	}
+	if n != want || !notAlnumAt(s, k) {
+		return 0, false
+	}
+	return k, ibanMod97(s[i:k])
+}
+
+// ipv4At checks for a dotted-quad IPv4 address starting at i: four
+// decimal numbers 0–255 without leading zeros, standing on their own
+// (not after a letter, a dot, or a product name and '/').
+func ipv4At(s string, i int) (int, bool) {
+	if i > 0 && (isAlnum[s[i-1]] || s[i-1] == '.') {
+		return 0, false
+	}
+	if i > 1 && s[i-1] == '/' && isAlnum[s[i-2]] {
+		return 0, false // a product's version, Chrome/120.0.0.0
+	}
+	k := i
+	for part := 0; part < 4; part++ {
+		if part > 0 {
+			if k >= len(s) || s[k] != '.' {
+				return 0, false
+			}
+			k++
+		}
+		e := runEnd(s, k, &isDigit)
+		if e == k || e-k > 3 || e-k > 1 && s[k] == '0' || num(s[k:e]) > 255 {
+			return 0, false
+		}
+		k = e
+	}
+	if k < len(s) && (isAlnum[s[k]] || s[k] == '.' && k+1 < len(s) && isDigit[s[k+1]]) {
+		return 0, false
+	}
+	return k, true
+}
+
+// onPlus handles an E.164 number: '+', a country code not starting with
+// 0, and 10–15 digits in all, written together or in groups separated by
+// single spaces or dashes.
+func (c *compiled) onPlus(s string, i int) (match, int) {
+	if i > 0 && (isAlnum[s[i-1]] || s[i-1] == '+') {
+		return match{}, i + 1
+	}
+	k := i + 1
+	if k >= len(s) || s[k] < '1' || s[k] > '9' {
+		return match{}, i + 1
+	}
+	digits := 0
+	for {
+		e := runEnd(s, k, &isDigit)
+		digits += e - k
+		k = e
+		if digits > 15 {
+			return match{}, k
+		}
+		if k+1 < len(s) && (s[k] == ' ' || s[k] == '-') && isDigit[s[k+1]] {
+			k++
+			continue
+		}
+		break
+	}
+	if digits < 10 || !numberEndsAt(s, k) {
+		return match{}, k
+	}
+	return found(dPhone, i, k)
+}
+
+// isUserinfo marks the bytes that can appear in the user:password part of
+// a URL as people write it (not a strict RFC 3986 check: whatever is not
+// a delimiter or space).
+var isUserinfo = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`/@?#"'<>[]\{}|^`+"`", rune(c))
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// isEmailLocal marks the bytes of an email address's local part, the
+// common subset of RFC 5322: letters, digits and ._%+-.
+var isEmailLocal = func() (t [256]bool) {
+	t = isAlnum
+	for _, c := range "._%+-" {
+		t[c] = true
+	}
+	return t
+}()
+
+// isHostLabel marks the bytes of a domain name label.
+var isHostLabel = func() (t [256]bool) {
+	t = isAlnum
+	t['-'] = true
+	return t
+}()
+
+// maxBack bounds every backward look from a trigger, so that a text full
+// of triggers is still scanned in linear time.
+const maxBack = 256
+
+// onAt handles '@': the password of scheme://user:password@host, else an
+// email address around it.
+func (c *compiled) onAt(s string, i, lo int) (match, int) {
+	if c.on[dURLPassword] || c.on[dEmail] {
+		// Look back over the userinfo for "://".
+		k := i - 1
+		for k >= lo && i-k <= maxBack && isUserinfo[s[k]] {
+			k--
+		}
+		u := k + 1 // start of the userinfo
+		if k >= 2 && k-2 >= lo && s[k] == '/' && s[k-1] == '/' && s[k-2] == ':' && k-3 >= 0 && isAlnum[s[k-3]] {
+			// A URL's userinfo: never an email.
+			if colon := strings.IndexByte(s[u:i], ':'); colon >= 0 && c.on[dURLPassword] && u+colon+1 < i {
+				return found(dURLPassword, u+colon+1, i)
+			}
+			return match{}, i + 1
+		}
+	}
+	if !c.on[dEmail] {
+		return match{}, i + 1
+	}
+	a := i
+	for a > lo && i-a < 64 && isEmailLocal[s[a-1]] {
+		a--
+	}
+	if a > lo && isEmailLocal[s[a-1]] {
+		return match{}, i + 1 // a local part longer than 64 bytes
+	}
+	for a < i && s[a] == '.' {
+		a++
+	}
+	if a == i || s[i-1] == '.' {
+		return match{}, i + 1
+	}
+	end, ok := domainAt(s, i+1)
+	if !ok {
+		return match{}, i + 1
+	}
+	return found(dEmail, a, end)
+}
+
+// domainAt reads a domain name starting at k: at least two labels of
+// letters, digits and inner dashes, the last one (the top-level domain)
+// of two letters or more. It returns the end of the name.
+func domainAt(s string, k int) (int, bool) {
+	labels, lastStart := 0, k
+	end := k
+	for {
+		e := runEnd(s, k, &isHostLabel)
+		if e == k || e-k > 63 || s[k] == '-' || s[e-1] == '-' {
+			break
+		}
+		labels++
+		lastStart, end = k, e
+		if e+1 < len(s) && s[e] == '.' && isHostLabel[s[e+1]] {
+			k = e + 1
+			continue
+		}
+		break
+	}
+	if labels < 2 || end-lastStart < 2 {
+		return 0, false
+	}
+	for j := lastStart; j < end; j++ {
+		if isDigit[s[j]] || s[j] == '-' {
+			return 0, false
+		}
+	}
+	return end, true
+}
+
+// isParamKey marks the bytes of a key in key=value text.
+var isParamKey = func() (t [256]bool) {
+	t = isAlnum
+	t['_'], t['.'], t['-'] = true, true, true
+	return t
+}()
+
+// isParamEnd marks the bytes that end an unquoted value of key=value.
+var isParamEnd = func() (t [256]bool) {
+	for _, c := range " \t\r\n&\"',;#)]}<>" {
+		t[c] = true
+	}
+	return t
+}()
+
+// maxParamKey bounds the key looked at before '=' or ':'.
+const maxParamKey = 64
+
+// sensitiveParam reports whether key, found before '=' or ':' in text,
+// names a secret: the policy's key rule, and "sig" (signed URLs).
+func (c *compiled) sensitiveParam(key string) bool {
+	if c.keys.action(key) == Mask {
+		return true
+	}
+	return len(key) == 3 && (key[0]|0x20) == 's' && (key[1]|0x20) == 'i' && (key[2]|0x20) == 'g'
+}
+
+// onEquals handles key=value (URL query parameters, logfmt, free text)
+// when the key is sensitive: the value is the match.
+func (c *compiled) onEquals(s string, i, lo int) (match, int) {
+	k := i
+	for k > lo && i-k <= maxParamKey && isParamKey[s[k-1]] {
+		k--
+	}
+	if k == i || i-k > maxParamKey || !c.sensitiveParam(s[k:i]) {
+		return match{}, i + 1
+	}
+	return paramValue(s, i+1)
+}
+
+// paramValue returns the value that starts at v: up to the closing quote
+// when it is quoted (to the end of the text when it is never closed,
+// since all of it may be the secret), else up to a delimiter.
+func paramValue(s string, v int) (match, int) {
+	if v < len(s) && (s[v] == '"' || s[v] == '\'') {
+		q := s[v]
+		e := strings.IndexByte(s[v+1:], q)
+		if e < 0 {
+			return found(dParam, v+1, len(s))
+		}
+		return found(dParam, v+1, v+1+e)
+	}
+	e := v
+	for e < len(s) && !isParamEnd[s[e]] {
+		e++
+	}
+	return found(dParam, v, e)
+}
+
+// onColon handles "key": value in JSON text (also when the JSON is itself
+// escaped in a string, \"key\":\"value\"), and IPv6 addresses.
+func (c *compiled) onColon(s string, i, lo int) (match, int) {
+	if c.on[dParam] && i >= 2 && s[i-1] == '"' {
+		escaped := s[i-2] == '\\'
+		ke := i - 1 // end of the key
+		if escaped {
+			ke = i - 2
+		}
+		k := ke
+		for k > lo && ke-k <= maxParamKey && s[k-1] != '"' && s[k-1] != '\\' {
+			k--
+		}
+		opened := k > lo && s[k-1] == '"' && (!escaped || k-1 > lo && s[k-2] == '\\')
+		if opened && k < ke && c.sensitiveParam(s[k:ke]) {
+			if m, next, ok := jsonValue(s, i+1, escaped); ok {
+				return m, next
+			}
+		}
+	}
+	if c.on[dIP] {
+		return ipv6Around(s, i, lo)
+	}
+	return match{}, i + 1
+}
+
+// jsonValue returns the JSON value that starts at v (after spaces): the
+// contents of a string, or a number or literal. Objects and arrays are
+// not matched: their members are seen on their own.
+func jsonValue(s string, v int, escaped bool) (match, int, bool) {
+	for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
+		v++
+	}
+	if v >= len(s) {
+		return match{}, 0, false
+	}
+	switch {
+	case escaped && strings.HasPrefix(s[v:], `\"`):
+		e := strings.Index(s[v+2:], `\"`)
+		if e < 0 {
+			m, next := found(dParam, v+2, len(s))
+			return m, next, m.end > m.start
+		}
+		m, next := found(dParam, v+2, v+2+e)
+		return m, next, e > 0
+	case s[v] == '"':
+		e := v + 1
+		for e < len(s) && s[e] != '"' {
+			if s[e] == '\\' {
+				e++
+			}
+			e++
+		}
+		e = min(e, len(s))
+		m, next := found(dParam, v+1, e)
+		return m, next, e > v+1
+	case s[v] == '{' || s[v] == '[':
+		return match{}, 0, false
+	}
+	e := v
+	for e < len(s) && s[e] != ',' && s[e] != '}' && s[e] != ']' && s[e] != ' ' && s[e] != '\\' {
+		e++
+	}
+	m, next := found(dParam, v, e)
+	return m, next, e > v
+}
+
+// isIPv6Byte marks the bytes of an IPv6 address (an IPv4 tail included).
+var isIPv6Byte = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF:." {
+		t[c] = true
+	}
+	return t
+}()
+
+// ipv6Around checks the run of hex digits, colons and dots around the
+// colon at i for an IPv6 address. A cheap shape check (a "::", or seven
+// colons, or six and an IPv4 tail) comes before netip.ParseAddr, so
+// times like 10:00:00 and MAC addresses cost no parse. The whole run is
+// skipped afterwards, so a long one is read once.
+func ipv6Around(s string, i, lo int) (match, int) {
+	a := i
+	for a > lo && i-a < 45 && isIPv6Byte[s[a-1]] {
+		a--
+	}
+	e := runEnd(s, i, &isIPv6Byte)
+	if e-a > 45 || !notAlnumAt(s, a-1) || !notAlnumAt(s, e) {
+		return match{}, e
+	}
+	for e > i && s[e-1] == '.' { // a sentence's full stop
+		e--
+	}
+	run := s[a:e]
+	colons := strings.Count(run, ":")
+	dotted := strings.IndexByte(run, '.') >= 0
+	if colons < 2 || !(strings.Contains(run, "::") || colons == 7 && !dotted || colons == 6 && dotted) {
+		return match{}, e
+	}
+	addr, err := netip.ParseAddr(run)
+	if err != nil || !addr.Is6() {
+		return match{}, e
+	}
+	return found(dIP, a, e)
+}
+
+// onB handles "Bearer <token>" and "Basic <credentials>", the schemes of
+// an Authorization header, in any case: the credential is the match.
+func (c *compiled) onB(s string, i int) (match, int) {
+	if i > 0 && isAlnum[s[i-1]] {
+		return match{}, i + 1
+	}
+	var basic bool
+	switch {
+	case hasPrefixFold(s[i:], "bearer "):
+		i += len("bearer ")
+	case hasPrefixFold(s[i:], "basic "):
+		i += len("basic ")
+		basic = true
+	default:
+		return match{}, i + 1
+	}
+	for n := 0; i < len(s) && s[i] == ' ' && n < 3; n++ {
+		i++
+	}
+	e := runEnd(s, i, &isToken68)
+	for e < len(s) && s[e] == '=' {
+		e++
+	}
+	cred := s[i:e]
+	if basic && len(cred) >= 4 && basicCredentials(cred) || !basic && bearerLike(cred) {
+		return found(dBearer, i, e)
+	}
+	return match{}, i
+}
+
+// isToken68 marks the bytes of an HTTP token68 credential (RFC 9110),
+// '=' padding aside.
+var isToken68 = func() (t [256]bool) {
+	t = isAlnum
+	for _, c := range "-._~+/" {
+		t[c] = true
+	}
+	return t
+}()
+
+// bearerLike tells a token after "Bearer" from an English word after
+// "bearer" in a sentence: at least 8 bytes, and a digit, a punctuation
+// byte of token68, or a capital letter after the first byte.
+func bearerLike(cred string) bool {
+	if len(cred) < 8 {
+		return false
+	}
+	for i := 0; i < len(cred); i++ {
+		ch := cred[i]
+		if isDigit[ch] || !isAlnum[ch] || i > 0 && isUpper[ch] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII prefix,
+// ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if b := s[i]; b != prefix[i] && !(isUpper[b] && b+'a'-'A' == prefix[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// onJ handles a JWT: the J of "eyJ" (base64url of `{"`), three parts of
+// base64url separated by dots (five for an encrypted JWT), the first of
+// which decodes to a JSON object with "alg".
+func (c *compiled) onJ(s string, i, lo int) (match, int) {
+	start := i - 2
+	if start < lo || s[start] != 'e' || s[start+1] != 'y' || start > 0 && (isB64URL[s[start-1]] || s[start-1] == '.') {
+		return match{}, i + 1
+	}
+	var dots [4]int
+	parts, e := 1, runEnd(s, i, &isB64URL)
+	for e < len(s) && s[e] == '.' && parts < 5 {
+		dots[parts-1] = e
+		parts++
+		e = runEnd(s, e+1, &isB64URL)
+	}
+	if parts != 3 && parts != 5 || e < len(s) && s[e] == '.' {
+		return match{}, e
+	}
+	if parts == 3 && dots[1]-dots[0] < 2 || !jwtHeader(s[start:dots[0]]) {
+		return match{}, e
+	}
+	return found(dJWT, start, e)
+}
+
+// onDash handles the body of a PEM private key block and Slack tokens.
+func (c *compiled) onDash(s string, i, lo int) (match, int) {
+	if c.on[dPrivateKey] && strings.HasPrefix(s[i:], "-----BEGIN ") {
+		if m, next, ok := pemBodyAt(s, i); ok {
+			return m, next
+		}
+	}
+	if c.on[dSlackToken] && i >= 4 && i-4 >= lo && s[i-4:i-1] == "xox" && strings.IndexByte("abposr", s[i-1]) >= 0 && notAlnumAt(s, i-5) {
+		e := runEnd(s, i+1, &isHostLabel)
+		if e-i-1 >= 10 {
+			return found(dSlackToken, i-4, e)
+		}
+	}
+	return match{}, i + 1
+}
+
+// pemBodyAt reads "-----BEGIN <label>PRIVATE KEY-----" at i and returns
+// the body that follows, up to "-----END " or, when the block is cut off,
+// to the end of the text.
+func pemBodyAt(s string, i int) (match, int, bool) {
+	h := i + len("-----BEGIN ")
+	e := strings.Index(s[h:min(len(s), h+64)], "-----")
+	if e < 0 || !strings.HasSuffix(s[h:h+e], "PRIVATE KEY") {
+		return match{}, 0, false
+	}
+	body := h + e + len("-----")
+	end := strings.Index(s[body:], "-----END ")
+	if end < 0 {
+		end = len(s)
+	} else {
+		end += body
+	}
+	if end == body {
+		return match{}, 0, false
+	}
+	m, next := found(dPrivateKey, body, end)
+	return m, next, true
+}
+
+// isTokenBody marks the bytes after a token's prefix: letters, digits, '_'.
+var isTokenBody = func() (t [256]bool) {
+	t = isAlnum
+	t['_'] = true
+	return t
+}()
+
+// onUnderscore handles GitHub tokens (the '_' of ghp_ and github_pat_) and
+// Stripe secret keys (the first '_' of sk_live_).
+func (c *compiled) onUnderscore(s string, i, lo int) (match, int) {
+	if c.on[dGitHubToken] {
+		if i >= 3 && i-3 >= lo && s[i-3] == 'g' && s[i-2] == 'h' && strings.IndexByte("pousr", s[i-1]) >= 0 && notAlnumAt(s, i-4) {
+			e := runEnd(s, i+1, &isAlnum)
+			if e-i-1 >= 30 && e-i-1 <= 255 && notAlnumAt(s, e) && (e >= len(s) || s[e] != '_') {
+				return found(dGitHubToken, i-3, e)
+			}
+		}
+		if i >= 6 && i-6 >= lo && s[i-6:i] == "github" && strings.HasPrefix(s[i+1:], "pat_") && notAlnumAt(s, i-7) {
+			e := runEnd(s, i+5, &isTokenBody)
+			if e-i-5 >= 40 {
+				return found(dGitHubToken, i-6, e)
+			}
+		}
+	}
+	if c.on[dStripeKey] && i >= 2 && i-2 >= lo && (s[i-2] == 's' || s[i-2] == 'r') && s[i-1] == 'k' && notAlnumAt(s, i-3) &&
+		(strings.HasPrefix(s[i+1:], "live_") || strings.HasPrefix(s[i+1:], "test_")) {
+		e := runEnd(s, i+6, &isAlnum)
+		if e-i-6 >= 16 && notAlnumAt(s, e) {
+			return found(dStripeKey, i-2, e)
+		}
+	}
+	return match{}, i + 1
+}
+
+// onA handles AWS access key ids (AKIA, ASIA and 16 capitals or digits)
+// and Google API keys (AIza and 35 base64url characters).
+func (c *compiled) onA(s string, i int) (match, int) {
+	if i > 0 && isAlnum[s[i-1]] || i+4 > len(s) {
+		return match{}, i + 1
+	}
+	switch p := s[i+1 : i+4]; {
+	case c.on[dAWSKey] && (p == "KIA" || p == "SIA"):
+		e := i + 4
+		for e < len(s) && e < i+20 && (isUpper[s[e]] || isDigit[s[e]]) {
+			e++
+		}
+		if e == i+20 && notAlnumAt(s, e) {
+			return found(dAWSKey, i, e)
+		}
+	case c.on[dGoogleAPIKey] && p == "Iza":
+		e := runEnd(s, i+4, &isB64URL)
+		if e-i == 39 {
+			return found(dGoogleAPIKey, i, e)
+		}
+	}
+	return match{}, i + 1
+}
