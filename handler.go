@@ -140,19 +140,40 @@ func (h *Handler) clone() *Handler {
 // Handle writes r as one JSON line. It returns the writer's error, if any,
 // wrapped; the handler stays usable for the next record.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	return h.handle(ctx, r.Time, r.Level, r.PC, r.Message, &r, nil)
+}
+
+// HandleAttrs is Handle for a record given as its parts, for code that
+// logs many attributes it already holds in a slice, such as an access-log
+// middleware: a slog.Record keeps five attributes inline and copies the
+// rest to the heap, which this skips. The line is the one Handle writes for
+// slog.NewRecord(t, level, msg, 0) with attrs added: no source. Like
+// Handle, it does not check Enabled; the caller does.
+func (h *Handler) HandleAttrs(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) error {
+	return h.handle(ctx, t, level, 0, msg, nil, attrs)
+}
+
+// handle writes one record whose attributes are either r's, when r is not
+// nil, or attrs.
+func (h *Handler) handle(ctx context.Context, t time.Time, level slog.Level, pc uintptr, msg string,
+	r *slog.Record, attrs []slog.Attr) error {
+	nAttrs := len(attrs)
+	if r != nil {
+		nAttrs = r.NumAttrs()
+	}
 	s := getState(h)
 	s.buf = append(s.buf, '{')
 	if h.replace == nil {
-		s.appendBuiltins(ctx, r.Time, r.Level, r.PC, r.Message)
+		s.appendBuiltins(ctx, t, level, pc, msg)
 	} else {
-		s.appendBuiltinsReplaced(ctx, r.Time, r.Level, r.PC, r.Message)
+		s.appendBuiltinsReplaced(ctx, t, level, pc, msg)
 	}
 	s.appendFragment(h.pre)
 
 	// The record's attributes go inside the groups of WithGroup; those not
 	// yet opened in pre are opened here, and only if something is in them.
 	nOpen := h.nOpen
-	if r.NumAttrs() > 0 {
+	if nAttrs > 0 {
 		if h.replace != nil {
 			s.groups = append(s.groups[:0], h.groups[:h.nOpen]...)
 		}
@@ -161,12 +182,20 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			s.openGroup(g)
 		}
 		wrote := false
-		r.Attrs(func(a slog.Attr) bool {
-			if s.appendAttr(a) {
-				wrote = true
+		if r != nil {
+			r.Attrs(func(a slog.Attr) bool {
+				if s.appendAttr(a) {
+					wrote = true
+				}
+				return true
+			})
+		} else {
+			for _, a := range attrs {
+				if s.appendAttr(a) {
+					wrote = true
+				}
 			}
-			return true
-		})
+		}
 		if wrote {
 			nOpen = len(h.groups)
 		} else {

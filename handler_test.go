@@ -454,3 +454,40 @@ func TestAddSourceMatchesSlog(t *testing.T) {
 		t.Error("source written for a record without a PC")
 	}
 }
+
+// TestHandleAttrsWritesWhatHandleWrites: HandleAttrs is only a faster way
+// in; the line must be byte for byte the one Handle writes for the same
+// record, with groups and With attributes, and with ReplaceAttr.
+func TestHandleAttrsWritesWhatHandleWrites(t *testing.T) {
+	at := time.Date(2026, 11, 21, 10, 0, 0, 123e6, time.UTC)
+	attrs := []slog.Attr{
+		slog.String("method", "GET"), slog.Int("status", 200), slog.Float64("d", 0.25),
+		slog.Group("g", slog.String("a", "b")), slog.Bool("ok", true), slog.String("path", "/x\n"),
+		slog.Int64("n", -1), slog.Any("err", errors.New("boom")),
+	}
+	opts := []*logweave.Options{
+		{Service: "s", AddSource: true},
+		{Service: "s", ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == "status" {
+				a.Key = "code"
+			}
+			return a
+		}},
+	}
+	for i, o := range opts {
+		var viaHandle, viaAttrs bytes.Buffer
+		h1 := logweave.NewHandler(&viaHandle, o).WithAttrs([]slog.Attr{slog.String("w", "1")}).WithGroup("req").(*logweave.Handler)
+		h2 := logweave.NewHandler(&viaAttrs, o).WithAttrs([]slog.Attr{slog.String("w", "1")}).WithGroup("req").(*logweave.Handler)
+		r := slog.NewRecord(at, slog.LevelWarn, "access", 0)
+		r.AddAttrs(attrs...)
+		if err := h1.Handle(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+		if err := h2.HandleAttrs(context.Background(), at, slog.LevelWarn, "access", attrs); err != nil {
+			t.Fatal(err)
+		}
+		if viaHandle.String() != viaAttrs.String() || viaHandle.Len() == 0 {
+			t.Errorf("options %d:\nHandle      %s\nHandleAttrs %s", i, viaHandle.String(), viaAttrs.String())
+		}
+	}
+}

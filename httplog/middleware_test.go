@@ -578,3 +578,56 @@ func TestSkipRoutesAndSampling(t *testing.T) {
 		t.Errorf("sampled pings: %v", a[1:])
 	}
 }
+
+// TestResponseRequestIDIsTheTraceID: without a request id from the client,
+// the response hands back the trace id, the caller's when it sent one
+// (whatever case its traceparent came in: an invalid one starts a new
+// trace, and the new trace's id is handed back).
+func TestResponseRequestIDIsTheTraceID(t *testing.T) {
+	const tid = "4bf92f3577b34da6a3ce929d0e0e4736"
+	srv, sink := server(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), nil)
+	for _, tc := range []struct {
+		traceparent string
+		continued   bool
+	}{
+		{"00-" + tid + "-00f067aa0ba902b7-01", true},
+		{"00-" + strings.ToUpper(tid) + "-00f067aa0ba902b7-01", false}, // invalid: uppercase
+		{"", false},
+	} {
+		sink.Reset()
+		req, _ := http.NewRequest("GET", srv.URL+"/x", nil)
+		if tc.traceparent != "" {
+			req.Header.Set("traceparent", tc.traceparent)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		line := sink.Wait(t, httplog.AccessMessage, 1)[0]
+		got := resp.Header.Get("X-Request-ID")
+		if got != line["trace_id"] {
+			t.Errorf("traceparent %q: X-Request-ID %q, trace_id %v", tc.traceparent, got, line["trace_id"])
+		}
+		if (got == tid) != tc.continued {
+			t.Errorf("traceparent %q: X-Request-ID %q, continued = %v", tc.traceparent, got, tc.continued)
+		}
+	}
+}
+
+// TestAccessLineHasNoSource: with AddSource, an access line would point
+// into this package, which tells nothing; it has no source.
+func TestAccessLineHasNoSource(t *testing.T) {
+	sink := &logtest.Sink{}
+	logger := logweave.New(sink, &logweave.Options{Service: "t", AddSource: true})
+	h := httplog.Middleware(logger, nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "inside")
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	if line := sink.WithMsg(t, httplog.AccessMessage); len(line) != 1 || line[0]["source"] != nil {
+		t.Errorf("access line %v: want one, without source", line)
+	}
+	if line := sink.WithMsg(t, "inside"); len(line) != 1 || line[0]["source"] == nil {
+		t.Errorf("handler's line %v: want one, with source", line)
+	}
+}

@@ -78,6 +78,9 @@ type Exchange struct {
 	RequestBodySize  int64
 	ResponseBodySize int64
 	Duration         time.Duration
+	// End is when the request ended, the access line's time; zero means
+	// when Log is called.
+	End time.Time
 	// ClientIP is the client's address; when zero, Log asks the
 	// configured strategy with Request.
 	ClientIP  netip.Addr

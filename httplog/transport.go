@@ -117,6 +117,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		attrs = append(attrs, slog.String(ErrorKey, err.Error()))
 	}
-	t.logger.LogAttrs(ctx, level, OutboundMessage, attrs...)
+	emit(ctx, t.logger, time.Time{}, level, OutboundMessage, attrs)
 	return resp, err
 }

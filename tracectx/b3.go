@@ -84,19 +84,29 @@ func (b B3) Fields() []string {
 
 // Extract returns a copy of ctx carrying the trace context in carrier's
 // B3 headers, or ctx itself when they hold no valid one.
-func (B3) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
-	if carrier == nil {
+func (b B3) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
+	sc, ok := b.spanContext(carrier)
+	if !ok {
 		return ctx
+	}
+	return trace.ContextWithRemoteSpanContext(orBackground(ctx), sc)
+}
+
+// spanContext is Extract without the context: the remote span context
+// carrier holds, and false when it holds no valid one.
+func (B3) spanContext(carrier propagation.TextMapCarrier) (trace.SpanContext, bool) {
+	if carrier == nil {
+		return trace.SpanContext{}, false
 	}
 	cfg, ok := extractB3Single(carrier)
 	if !ok {
 		cfg, ok = extractB3Multiple(carrier)
 	}
 	if !ok {
-		return ctx
+		return trace.SpanContext{}, false
 	}
 	cfg.Remote = true
-	return trace.ContextWithRemoteSpanContext(orBackground(ctx), trace.NewSpanContext(cfg))
+	return trace.NewSpanContext(cfg), true
 }
 
 // Inject writes the span context in ctx to carrier in B3 headers. It
@@ -113,9 +123,9 @@ func (b B3) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 	}
 	if b.InjectMultiple {
 		var buf [32]byte
-		carrierSet(carrier, b3TraceIDHeader, knownCanonical[b3TraceIDHeader], string(appendHex(buf[:0], tid[:])))
-		carrierSet(carrier, b3SpanIDHeader, knownCanonical[b3SpanIDHeader], string(appendHex(buf[:0], sid[:])))
-		carrierSet(carrier, b3SampledHeader, knownCanonical[b3SampledHeader], string(sampled))
+		carrierSet(carrier, b3TraceIDHeader, canonicalOf.b3TraceID, string(appendHex(buf[:0], tid[:])))
+		carrierSet(carrier, b3SpanIDHeader, canonicalOf.b3SpanID, string(appendHex(buf[:0], sid[:])))
+		carrierSet(carrier, b3SampledHeader, canonicalOf.b3Sampled, string(sampled))
 		return
 	}
 	var buf [32 + 1 + 16 + 2]byte
@@ -123,12 +133,12 @@ func (b B3) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 	out = append(out, '-')
 	out = appendHex(out, sid[:])
 	out = append(out, '-', sampled)
-	carrierSet(carrier, b3SingleHeader, knownCanonical[b3SingleHeader], string(out))
+	carrierSet(carrier, b3SingleHeader, canonicalOf.b3, string(out))
 }
 
 // extractB3Single reads the single b3 header.
 func extractB3Single(carrier propagation.TextMapCarrier) (cfg trace.SpanContextConfig, ok bool) {
-	v, ok := carrierValue(carrier, b3SingleHeader, knownCanonical[b3SingleHeader])
+	v, ok := carrierValue(carrier, b3SingleHeader, canonicalOf.b3)
 	if !ok || len(v) > maxB3Len {
 		return cfg, false
 	}
@@ -172,15 +182,15 @@ func extractB3Single(carrier propagation.TextMapCarrier) (cfg trace.SpanContextC
 
 // extractB3Multiple reads the X-B3-* headers.
 func extractB3Multiple(carrier propagation.TextMapCarrier) (cfg trace.SpanContextConfig, ok bool) {
-	tid, ok := b3Value(carrier, b3TraceIDHeader)
+	tid, ok := b3Value(carrier, b3TraceIDHeader, canonicalOf.b3TraceID)
 	if !ok || !parseB3TraceID(&cfg.TraceID, tid) {
 		return cfg, false
 	}
-	sid, ok := b3Value(carrier, b3SpanIDHeader)
+	sid, ok := b3Value(carrier, b3SpanIDHeader, canonicalOf.b3SpanID)
 	if !ok || !parseB3SpanID(&cfg.SpanID, sid) {
 		return cfg, false
 	}
-	if parent, ok := b3Value(carrier, b3ParentSpanIDHeader); !ok {
+	if parent, ok := b3Value(carrier, b3ParentSpanIDHeader, canonicalOf.b3Parent); !ok {
 		return cfg, false
 	} else if parent != "" {
 		var p trace.SpanID
@@ -188,7 +198,7 @@ func extractB3Multiple(carrier propagation.TextMapCarrier) (cfg trace.SpanContex
 			return cfg, false
 		}
 	}
-	sampled, ok := b3Value(carrier, b3SampledHeader)
+	sampled, ok := b3Value(carrier, b3SampledHeader, canonicalOf.b3Sampled)
 	if !ok {
 		return cfg, false
 	}
@@ -199,7 +209,7 @@ func extractB3Multiple(carrier propagation.TextMapCarrier) (cfg trace.SpanContex
 	default:
 		return cfg, false
 	}
-	flags, ok := b3Value(carrier, b3FlagsHeader)
+	flags, ok := b3Value(carrier, b3FlagsHeader, canonicalOf.b3Flags)
 	switch {
 	case !ok:
 		return cfg, false
@@ -215,9 +225,9 @@ func extractB3Multiple(carrier propagation.TextMapCarrier) (cfg trace.SpanContex
 // b3Value returns the header's value with surrounding spaces removed, ""
 // when it is absent, and false when it is given more than once or is too
 // long to be valid.
-func b3Value(carrier propagation.TextMapCarrier, key string) (string, bool) {
+func b3Value(carrier propagation.TextMapCarrier, key, canon string) (string, bool) {
 	var one [1]string
-	vs := carrierValues(carrier, key, knownCanonical[key], &one)
+	vs := carrierValues(carrier, key, canon, &one)
 	switch {
 	case len(vs) == 0:
 		return "", true

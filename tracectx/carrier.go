@@ -17,6 +17,18 @@ const (
 	tracestateHeader  = "tracestate"
 )
 
+// canonicalOf is the canonical HTTP form of the header names the
+// propagators read on every request, written out so that reading an
+// http.Header costs one map lookup, not two (TestCanonicalNames checks
+// them against textproto).
+var canonicalOf = struct {
+	traceparent, tracestate                               string
+	b3, b3TraceID, b3SpanID, b3Parent, b3Sampled, b3Flags string
+}{
+	"Traceparent", "Tracestate",
+	"B3", "X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "X-B3-Sampled", "X-B3-Flags",
+}
+
 // knownCanonical maps the header names this package uses to their
 // canonical HTTP form, so that reading an http.Header does not canonicalize
 // (and allocate) the same few names on every request. It is filled once,

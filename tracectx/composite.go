@@ -24,12 +24,13 @@ import (
 // without repeats (compared ignoring case, as HTTP does). Nil propagators
 // are ignored.
 func Composite(props ...propagation.TextMapPropagator) propagation.TextMapPropagator {
-	c := composite{}
+	c := &composite{}
 	for _, p := range props {
 		if p == nil {
 			continue
 		}
 		c.props = append(c.props, p)
+		c.steps = append(c.steps, newStep(p))
 	next:
 		for _, f := range p.Fields() {
 			for _, have := range c.fields {
@@ -45,17 +46,54 @@ func Composite(props ...propagation.TextMapPropagator) propagation.TextMapPropag
 
 type composite struct {
 	props  []propagation.TextMapPropagator
+	steps  []step // props, prepared for Extract
 	fields []string
+}
+
+// step is one propagator as Extract runs it. This package's own
+// propagators are run without going through contexts: their trace is
+// parsed into a span context that is put in the context once, at the
+// end, and a request id propagator's header names are canonicalized once,
+// here, not on every request. That is most of what a server pays per
+// request for extracting, and it needs no comparison of contexts to tell
+// what a propagator found.
+type step struct {
+	p        propagation.TextMapPropagator
+	trace    func(propagation.TextMapCarrier) (trace.SpanContext, bool) // W3C, B3
+	ids      []string                                                   // RequestIDPropagator's headers
+	idsCanon []string
+}
+
+func newStep(p propagation.TextMapPropagator) step {
+	s := step{p: p}
+	switch p := p.(type) {
+	case W3C:
+		s.trace = p.spanContext
+	case *W3C:
+		s.trace = p.spanContext
+	case B3:
+		s.trace = p.spanContext
+	case *B3:
+		s.trace = p.spanContext
+	case RequestIDPropagator:
+		s.ids = p.headers()
+	case *RequestIDPropagator:
+		s.ids = p.headers()
+	}
+	for _, h := range s.ids {
+		s.idsCanon = append(s.idsCanon, canonicalKey(h))
+	}
+	return s
 }
 
 // Fields returns the union of the propagators' fields. The caller may
 // modify the returned slice.
-func (c composite) Fields() []string {
+func (c *composite) Fields() []string {
 	return append([]string(nil), c.fields...)
 }
 
 // Inject runs every propagator's Inject in order.
-func (c composite) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
+func (c *composite) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 	for _, p := range c.props {
 		p.Inject(ctx, carrier)
 	}
@@ -63,24 +101,49 @@ func (c composite) Inject(ctx context.Context, carrier propagation.TextMapCarrie
 
 // Extract runs the propagators in order; the first to extract a valid
 // span context keeps it.
-func (c composite) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
+func (c *composite) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
+	ctx, _ = c.extract(ctx, carrier)
+	return ctx
+}
+
+// extract is Extract that also returns the span context it found, invalid
+// when none, so that ExtractOrStart need not look it up again.
+func (c *composite) extract(ctx context.Context, carrier propagation.TextMapCarrier) (context.Context, trace.SpanContext) {
 	ctx = orBackground(ctx) // OpenTelemetry's propagators would panic on nil
 	var (
-		found   trace.Span // the span the winning propagator put in ctx
+		found   trace.Span // the span a foreign propagator put in ctx
 		foundSC trace.SpanContext
+		pending bool // foundSC came from this package's parser, not yet in ctx
 	)
-	for _, p := range c.props {
-		if found != nil && isTracePropagator(p) {
+	for _, s := range c.steps {
+		switch {
+		case s.trace != nil:
+			if foundSC.IsValid() {
+				continue // it could only be overruled
+			}
+			if sc, ok := s.trace(carrier); ok {
+				foundSC, pending = sc, true
+			}
+			continue
+		case s.ids != nil:
+			if id, ok := findRequestID(carrier, s.ids, s.idsCanon); ok {
+				ctx = WithRequestID(ctx, id)
+			}
 			continue
 		}
+		if pending {
+			// A foreign propagator may read the trace found so far.
+			ctx, pending = trace.ContextWithRemoteSpanContext(ctx, foundSC), false
+			found = trace.SpanFromContext(ctx)
+		}
 		before := trace.SpanContextFromContext(ctx)
-		next := p.Extract(ctx, carrier)
+		next := s.p.Extract(ctx, carrier)
 		if next == nil || next == ctx {
 			continue
 		}
 		after := trace.SpanContextFromContext(next)
 		switch {
-		case found == nil:
+		case !foundSC.IsValid():
 			if after.IsValid() && !sameSpan(after, before) {
 				found, foundSC = trace.SpanFromContext(next), after
 			}
@@ -91,7 +154,10 @@ func (c composite) Extract(ctx context.Context, carrier propagation.TextMapCarri
 		}
 		ctx = next
 	}
-	return ctx
+	if pending {
+		ctx = trace.ContextWithRemoteSpanContext(ctx, foundSC)
+	}
+	return ctx, foundSC
 }
 
 // isTracePropagator reports whether p is one of this package's trace
@@ -146,12 +212,17 @@ func ExtractOrStart(ctx context.Context, prop propagation.TextMapPropagator, car
 	existing := trace.SpanFromContext(ctx)
 	had := existing.SpanContext()
 	out := ctx
-	if carrier != nil {
-		if out = prop.Extract(ctx, carrier); out == nil {
-			out = ctx
+	var got trace.SpanContext
+	if c, ok := prop.(*composite); ok {
+		out, got = c.extract(ctx, carrier)
+	} else {
+		if carrier != nil {
+			if out = prop.Extract(ctx, carrier); out == nil {
+				out = ctx
+			}
 		}
+		got = trace.SpanContextFromContext(out)
 	}
-	got := trace.SpanContextFromContext(out)
 	if had.IsValid() {
 		fromCaller = had.IsRemote() || (got.IsValid() && got.IsRemote() && got.TraceID() == had.TraceID())
 		if !sameSpan(got, had) {

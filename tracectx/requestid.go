@@ -86,22 +86,37 @@ func (r RequestIDPropagator) Fields() []string {
 // Extract returns a copy of ctx carrying the first valid request id found
 // in carrier, or ctx itself when there is none.
 func (r RequestIDPropagator) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
-	if carrier == nil {
-		return ctx
+	headers := r.headers()
+	canon := make([]string, 0, 8)
+	for _, h := range headers {
+		canon = append(canon, canonicalKey(h))
 	}
-	for _, h := range r.headers() {
+	if id, ok := findRequestID(carrier, headers, canon); ok {
+		return WithRequestID(ctx, id)
+	}
+	return ctx
+}
+
+// findRequestID returns the first valid request id under headers, in
+// order; canon holds their canonical HTTP forms, so that a composite
+// propagator computes them once, not per request.
+func findRequestID(carrier propagation.TextMapCarrier, headers, canon []string) (string, bool) {
+	if carrier == nil {
+		return "", false
+	}
+	for i, h := range headers {
 		var one [1]string
-		vs := carrierValues(carrier, h, canonicalKey(h), &one)
+		vs := carrierValues(carrier, h, canon[i], &one)
 		for i, v := range vs {
 			if i == maxRequestIDValues {
 				break
 			}
 			if ValidRequestID(v) {
-				return WithRequestID(ctx, v)
+				return v, true
 			}
 		}
 	}
-	return ctx
+	return "", false
 }
 
 // Inject writes the request id in ctx under the first configured header,

@@ -91,25 +91,35 @@ func (W3C) Fields() []string {
 
 // Extract returns a copy of ctx carrying the trace context in carrier, or
 // ctx itself when carrier holds no valid traceparent.
-func (W3C) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
-	if carrier == nil {
-		return ctx
-	}
-	tp, ok := carrierValue(carrier, traceparentHeader, knownCanonical[traceparentHeader])
+func (w W3C) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
+	sc, ok := w.spanContext(carrier)
 	if !ok {
 		return ctx
+	}
+	return trace.ContextWithRemoteSpanContext(orBackground(ctx), sc)
+}
+
+// spanContext is Extract without the context: the remote span context
+// carrier holds, and false when it holds no valid one.
+func (W3C) spanContext(carrier propagation.TextMapCarrier) (trace.SpanContext, bool) {
+	if carrier == nil {
+		return trace.SpanContext{}, false
+	}
+	tp, ok := carrierValue(carrier, traceparentHeader, canonicalOf.traceparent)
+	if !ok {
+		return trace.SpanContext{}, false
 	}
 	cfg, ok := parseTraceparent(tp)
 	if !ok {
-		return ctx
+		return trace.SpanContext{}, false
 	}
 	var one [1]string
-	lines := carrierValues(carrier, tracestateHeader, knownCanonical[tracestateHeader], &one)
+	lines := carrierValues(carrier, tracestateHeader, canonicalOf.tracestate, &one)
 	if ts, ok := parseTraceState(lines); ok {
 		cfg.TraceState = ts
 	}
 	cfg.Remote = true
-	return trace.ContextWithRemoteSpanContext(orBackground(ctx), trace.NewSpanContext(cfg))
+	return trace.NewSpanContext(cfg), true
 }
 
 // Inject writes the span context in ctx to carrier as traceparent and,
@@ -121,10 +131,10 @@ func (W3C) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 		return
 	}
 	if ts := formatTraceState(sc.TraceState()); ts != "" {
-		carrierSet(carrier, tracestateHeader, knownCanonical[tracestateHeader], ts)
+		carrierSet(carrier, tracestateHeader, canonicalOf.tracestate, ts)
 	}
 	var buf [traceparentLen]byte
-	carrierSet(carrier, traceparentHeader, knownCanonical[traceparentHeader],
+	carrierSet(carrier, traceparentHeader, canonicalOf.traceparent,
 		string(appendTraceparent(buf[:0], sc.TraceID(), sc.SpanID(), sc.TraceFlags())))
 }
 
