@@ -161,8 +161,11 @@ func (d Duration) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a duration string such as "10s". A JSON number is
-// refused: it would leave the unit to guesswork.
+// refused: it would leave the unit to guesswork. null leaves d as it is.
 func (d *Duration) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // encoding/json's convention: null changes nothing
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("duration %s: want a string such as \"10s\"", b)

@@ -78,7 +78,9 @@ func jsonError(b []byte, err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("the JSON ends too soon: an object or string is not closed")
 	}
-	if offset < 0 || offset > int64(len(b)) {
+	// Offset counts the bytes read, the offending one included.
+	offset--
+	if offset < 0 || offset >= int64(len(b)) {
 		return err
 	}
 	line := 1 + bytes.Count(b[:offset], []byte{'\n'})

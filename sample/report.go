@@ -34,12 +34,13 @@ func (p *Policy) Report(h slog.Handler, every time.Duration) (stop func()) {
 		every = DefaultReportEvery
 	}
 	ticker := time.NewTicker(every)
-	return p.report(h, ticker.C, time.Now, ticker.Stop)
+	return p.report(h, ticker.C, time.Now, ticker.Stop, nil)
 }
 
 // report is Report with the ticks and the clock given, so that tests
-// drive it without sleeping. release is called when the goroutine ends.
-func (p *Policy) report(h slog.Handler, ticks <-chan time.Time, now func() time.Time, release func()) (stop func()) {
+// drive it without sleeping. release is called when the goroutine ends;
+// wrote, if not nil, receives after each tick has been handled.
+func (p *Policy) report(h slog.Handler, ticks <-chan time.Time, now func() time.Time, release func(), wrote chan<- struct{}) (stop func()) {
 	quit := make(chan struct{})
 	done := make(chan struct{})
 	s := summarizer{p: p, h: h, last: p.Stats(), since: now()}
@@ -50,6 +51,9 @@ func (p *Policy) report(h slog.Handler, ticks <-chan time.Time, now func() time.
 			select {
 			case t := <-ticks:
 				s.write(t)
+				if wrote != nil {
+					wrote <- struct{}{}
+				}
 			case <-quit:
 				s.write(now())
 				return
