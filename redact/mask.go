@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"hash"
 	"strings"
 	"sync"
@@ -164,19 +163,3 @@ func partialIP(dst []byte, match, mask string) []byte {
 
 // fullOnly is the partialFunc of detectors with nothing safe to keep.
 func fullOnly(dst []byte, _, mask string) []byte { return append(dst, mask...) }
-
-// valueText is the text of a non-string value that a pseudonym or a
-// partial mask is computed from: its JSON form, which is deterministic.
-func valueText(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case []byte:
-		return string(x), true
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", false
-	}
-	return string(b), true
-}
