@@ -36,6 +36,7 @@ import (
 type Handler struct {
 	w         io.Writer
 	mu        *sync.Mutex // shared by every handler derived from the same NewHandler
+	counters  *counters   // shared likewise
 	level     slog.Leveler
 	addSource bool
 	replace   func(groups []string, a slog.Attr) slog.Attr
@@ -61,6 +62,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 	h := &Handler{
 		w:         w,
 		mu:        new(sync.Mutex),
+		counters:  new(counters),
 		level:     opts.Level,
 		addSource: opts.AddSource,
 		replace:   opts.ReplaceAttr,
@@ -206,7 +208,7 @@ func (h *Handler) handle(ctx context.Context, t time.Time, level slog.Level, pc 
 		s.buf = append(s.buf, '}')
 	}
 	s.buf = append(s.buf, '}', '\n')
-	err := h.write(s.buf)
+	err := h.write(s.buf, level)
 	s.free()
 	return err
 }
@@ -214,17 +216,20 @@ func (h *Handler) handle(ctx context.Context, t time.Time, level slog.Level, pc 
 // write sends one line to the writer under the shared lock. A writer that
 // panics must not take the program down nor leave the lock held, so the
 // panic is returned as an error.
-func (h *Handler) write(line []byte) (err error) {
+func (h *Handler) write(line []byte, level slog.Level) (err error) {
 	h.mu.Lock()
 	defer func() {
-		h.mu.Unlock()
 		if p := recover(); p != nil {
 			err = fmt.Errorf("logweave: writer panicked: %v", p)
+			h.counters.writeErrors.Add(1)
 		}
+		h.mu.Unlock()
 	}()
 	if _, err = h.w.Write(line); err != nil {
+		h.counters.writeErrors.Add(1)
 		return fmt.Errorf("logweave: write: %w", err)
 	}
+	h.counters.wrote(level, len(line))
 	return nil
 }
 
