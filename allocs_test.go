@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
 )
 
@@ -24,10 +25,18 @@ import (
 func TestHandleDoesNotAllocate(t *testing.T) {
 	ctx := tracectx.WithRequestID(tracectx.NewRoot(context.Background()), "req-1")
 	base := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "allocs", Version: "1"})
+	// A sampler that keeps what these records are, and drops by burst the
+	// rest (the decision is made for every record, kept or not).
+	policy, err := sample.New(sample.Config{Burst: sample.BurstRule{First: 1 << 30, Interval: sample.Duration(time.Minute)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sampled := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "allocs", Sampler: policy})
 	handlers := map[string]slog.Handler{
 		"plain":       base,
 		"with":        base.WithAttrs(benchAttrs),
 		"with groups": base.WithGroup("a").WithAttrs(benchAttrs[:3]).WithGroup("b"),
+		"sampled":     sampled,
 	}
 	for name, h := range handlers {
 		for _, n := range []int{0, 1, 5, 10} {

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave/internal/jsonenc"
+	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -40,6 +41,8 @@ type Handler struct {
 	level     slog.Leveler
 	addSource bool
 	replace   func(groups []string, a slog.Attr) slog.Attr
+	sampler   Sampler
+	policy    *sample.Policy // sampler, when it is one: called directly, r does not escape
 
 	// static holds the service fields, encoded once. Like pre, it starts
 	// with a comma.
@@ -66,7 +69,9 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		level:     opts.Level,
 		addSource: opts.AddSource,
 		replace:   opts.ReplaceAttr,
+		sampler:   opts.Sampler,
 	}
+	h.policy, _ = opts.Sampler.(*sample.Policy)
 	s := &state{h: h}
 	s.appendAttr(slog.String(ServiceNameKey, serviceName(opts.Service)))
 	if opts.Version != "" {
@@ -142,7 +147,25 @@ func (h *Handler) clone() *Handler {
 // Handle writes r as one JSON line. It returns the writer's error, if any,
 // wrapped; the handler stays usable for the next record.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	if h.sampler != nil && !h.keep(ctx, &r) {
+		return nil
+	}
 	return h.handle(ctx, r.Time, r.Level, r.PC, r.Message, &r, nil)
+}
+
+// keep asks the sampler about r. A *sample.Policy is called by its
+// concrete type, through which the compiler sees that r stays on the
+// stack; another Sampler gets a copy, since r would escape through the
+// interface call and cost every record an allocation, sampled or not.
+func (h *Handler) keep(ctx context.Context, r *slog.Record) bool {
+	if h.policy != nil {
+		return h.policy.Keep(ctx, r)
+	}
+	return h.keepCopy(ctx, *r)
+}
+
+func (h *Handler) keepCopy(ctx context.Context, r slog.Record) bool {
+	return h.sampler.Keep(ctx, &r)
 }
 
 // HandleAttrs is Handle for a record given as its parts, for code that
@@ -152,6 +175,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // slog.NewRecord(t, level, msg, 0) with attrs added: no source. Like
 // Handle, it does not check Enabled; the caller does.
 func (h *Handler) HandleAttrs(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) error {
+	if h.sampler != nil {
+		r := slog.NewRecord(t, level, msg, 0)
+		r.AddAttrs(attrs...)
+		if !h.keep(ctx, &r) {
+			return nil
+		}
+	}
 	return h.handle(ctx, t, level, 0, msg, nil, attrs)
 }
 

@@ -1,6 +1,7 @@
 package logweave
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -55,6 +56,20 @@ type Options struct {
 	// it once, when the handler is built, since they never change. When
 	// ReplaceAttr is nil the handler takes a faster path.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
+
+	// Sampler decides, before anything is encoded, whether a record is
+	// written; nil writes every enabled record. *sample.Policy is the
+	// usual one: it keeps every error by default. A record left out is
+	// not counted as written; the sampler counts it.
+	Sampler Sampler
+}
+
+// Sampler is the sampling stage: Keep reports whether r is written. It is
+// called for every enabled record, with the record's context, before the
+// record is encoded; it must not retain r, and must be safe for concurrent
+// use. *sample.Policy implements it.
+type Sampler interface {
+	Keep(ctx context.Context, r *slog.Record) bool
 }
 
 // serviceName applies the documented default for Options.Service.
