@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -131,11 +130,11 @@ func parseTimeOfDay(s string) (timeOfDay, bool) {
 	var v [3]int
 	limits := [3]int{23, 59, 59}
 	for i, p := range parts {
-		if len(p) != 2 {
+		if len(p) != 2 || p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' {
 			return timeOfDay{}, false
 		}
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || n > limits[i] {
+		n := int(p[0]-'0')*10 + int(p[1]-'0')
+		if n > limits[i] {
 			return timeOfDay{}, false
 		}
 		v[i] = n

@@ -21,7 +21,13 @@ func (f *File) checkSymlink() error {
 	case err != nil:
 		return fmt.Errorf("rotate: Symlink %q: %w", f.c.Symlink, err)
 	case info.Mode()&fs.ModeSymlink == 0:
-		return fmt.Errorf("rotate: Symlink %q: %s is there and is not a symbolic link; remove it or choose another name", f.c.Symlink, info.Mode().Type())
+		what := "a regular file"
+		if info.IsDir() {
+			what = "a directory"
+		} else if !info.Mode().IsRegular() {
+			what = "a special file"
+		}
+		return fmt.Errorf("rotate: Symlink %q: %s is there, not a symbolic link; remove it or choose another name", f.c.Symlink, what)
 	}
 	return nil
 }

@@ -99,6 +99,9 @@ func (f *File) housekeep() {
 // compression temporaries if sweep is set.
 func (f *File) scan(sweep bool) []backup {
 	entries, err := os.ReadDir(f.c.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // removed under us; the next Write makes it again
+	}
 	if err != nil {
 		f.report(fmt.Errorf("rotate: list backups: %w", err))
 		return nil
@@ -182,6 +185,9 @@ func (f *File) compress(b backup) (size int64, err error) {
 		return 0, err
 	}
 	defer out.Close()
+	if err := out.Chmod(info.Mode().Perm()); err != nil { // past the umask
+		return 0, err
+	}
 	if uid, gid := owner(info); uid >= 0 {
 		if err := out.Chown(uid, gid); err != nil && !errors.Is(err, fs.ErrPermission) {
 			return 0, err
