@@ -89,7 +89,7 @@ func TestSameMeaningAsSlogJSON(t *testing.T) {
 	for name, call := range differentialCases {
 		t.Run(name, func(t *testing.T) {
 			var ours, theirs bytes.Buffer
-			call(logweave.New(&ours, &logweave.Options{Level: slog.Level(-100), Service: "diff"}))
+			call(logweave.New(&ours, &logweave.Options{Level: slog.Level(-100), Service: "diff", Redact: logweave.NoRedaction}))
 			call(slog.New(slog.NewJSONHandler(&theirs, &slog.HandlerOptions{Level: slog.Level(-100)})))
 			sameMeaning(t, ours.Bytes(), theirs.Bytes())
 		})
@@ -133,7 +133,7 @@ func TestReplaceAttrSameCallsAsSlog(t *testing.T) {
 		l.Info("m", "secret", "pw", "rename", "x", "tolog", 1, slog.Group("h", "drop", 2, "keep", 3), slog.Group("dropped", "drop", 1))
 		l.WithGroup("k").With("drop", 1).Info("only dropped in k", "drop", 1)
 	}
-	call(logweave.New(&ours, &logweave.Options{ReplaceAttr: ro.replace, AddSource: true}))
+	call(logweave.New(&ours, &logweave.Options{ReplaceAttr: ro.replace, AddSource: true, Redact: logweave.NoRedaction}))
 	call(slog.New(slog.NewJSONHandler(&theirs, &slog.HandlerOptions{ReplaceAttr: rt.replace, AddSource: true})))
 	if fmt.Sprint(ro.calls) != fmt.Sprint(rt.calls) {
 		t.Fatalf("ReplaceAttr calls differ\nlogweave: %q\nslog:     %q", ro.calls, rt.calls)
@@ -218,7 +218,7 @@ func FuzzSameMeaningAsSlogJSON(f *testing.F) {
 			l.LogAttrs(context.Background(), slog.Level(level%64), msg, attrs...)
 		}
 		var ours, theirs bytes.Buffer
-		run(logweave.New(&ours, &logweave.Options{Level: slog.Level(-100)}))
+		run(logweave.New(&ours, &logweave.Options{Level: slog.Level(-100), Redact: logweave.NoRedaction}))
 		run(slog.New(slog.NewJSONHandler(&theirs, &slog.HandlerOptions{Level: slog.Level(-100)})))
 		sameMeaning(t, ours.Bytes(), theirs.Bytes())
 	})

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave/internal/jsonenc"
+	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
@@ -41,6 +42,7 @@ type Handler struct {
 	level     slog.Leveler
 	addSource bool
 	replace   func(groups []string, a slog.Attr) slog.Attr
+	redact    Redactor // nil when off
 	sampler   Sampler
 	policy    *sample.Policy // sampler, when it is one: called directly, r does not escape
 
@@ -81,6 +83,14 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		s.appendAttr(slog.String(EnvironmentKey, opts.Environment))
 	}
 	h.static = s.buf
+	// After the service fields: they are the operator's, not data.
+	switch opts.Redact {
+	case nil:
+		h.redact = redact.Default()
+	case NoRedaction:
+	default:
+		h.redact = opts.Redact
+	}
 	return h
 }
 
@@ -277,6 +287,9 @@ func (s *state) appendBuiltins(ctx context.Context, t time.Time, level slog.Leve
 		s.buf = appendSource(s.buf, pc)
 	}
 	s.buf = append(s.buf, `,"msg":`...)
+	if r := s.h.redact; r != nil {
+		msg, _ = r.String(msg)
+	}
 	s.buf = jsonenc.AppendString(s.buf, msg)
 	s.buf = append(s.buf, s.h.static...)
 
@@ -324,6 +337,9 @@ func (s *state) appendBuiltinsReplaced(ctx context.Context, t time.Time, level s
 			src = sourceOf(pc)
 		}
 		s.appendAttr(slog.Any(slog.SourceKey, src))
+	}
+	if r := s.h.redact; r != nil {
+		msg, _ = r.String(msg) // before ReplaceAttr, which sees builtins unredacted otherwise
 	}
 	s.appendAttr(slog.String(slog.MessageKey, msg))
 	s.appendFragment(s.h.static)

@@ -26,7 +26,11 @@ var benchAttrs = []slog.Attr{
 }
 
 func benchHandle(b *testing.B, ctx context.Context, attrs []slog.Attr) {
-	h := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "bench"})
+	benchHandleWith(b, ctx, attrs, &logweave.Options{Service: "bench"})
+}
+
+func benchHandleWith(b *testing.B, ctx context.Context, attrs []slog.Attr, opts *logweave.Options) {
+	h := logweave.NewHandler(&discardCounter{}, opts)
 	r := slog.NewRecord(time.Now(), slog.LevelInfo, "request handled", 0)
 	r.AddAttrs(attrs...)
 	b.ReportAllocs()
@@ -37,6 +41,13 @@ func benchHandle(b *testing.B, ctx context.Context, attrs []slog.Attr) {
 
 func BenchmarkHandleMsg(b *testing.B)     { benchHandle(b, context.Background(), nil) }
 func BenchmarkHandleAttrs10(b *testing.B) { benchHandle(b, context.Background(), benchAttrs) }
+
+// BenchmarkHandleAttrs10NoRedaction is BenchmarkHandleAttrs10 (which runs
+// the default redaction policy) with redaction off: their difference is
+// what redaction adds to a record.
+func BenchmarkHandleAttrs10NoRedaction(b *testing.B) {
+	benchHandleWith(b, context.Background(), benchAttrs, &logweave.Options{Service: "bench", Redact: logweave.NoRedaction})
+}
 func BenchmarkHandleTraceMsg(b *testing.B) {
 	benchHandle(b, tracectx.NewRoot(context.Background()), nil)
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"github.com/logweave/logweave/redact"
 )
 
 // Extra levels, beside slog's four. They are written by name ("TRACE",
@@ -57,12 +59,47 @@ type Options struct {
 	// ReplaceAttr is nil the handler takes a faster path.
 	ReplaceAttr func(groups []string, a slog.Attr) slog.Attr
 
+	// Redact is the redaction stage, applied to the message and to every
+	// attribute (keys, string values at any depth, errors' and
+	// TextMarshalers' text, structs through their log tags) after
+	// ReplaceAttr. nil means redact.Default(): redaction is on unless
+	// turned off with NoRedaction. Attributes added by With are redacted
+	// once, when With is called, by the policy of that moment.
+	Redact Redactor
+
 	// Sampler decides, before anything is encoded, whether a record is
 	// written; nil writes every enabled record. *sample.Policy is the
 	// usual one: it keeps every error by default. A record left out is
 	// not counted as written; the sampler counts it.
 	Sampler Sampler
 }
+
+// Redactor is the redaction stage. *redact.Policy implements it; see
+// that package for what each method must do. Its methods run for every
+// record and must be safe for concurrent use.
+type Redactor interface {
+	// Key says whether the value of an attribute named key is scanned,
+	// masked whole or kept as it is.
+	Key(key string) redact.Action
+	// MaskValue returns the text written for the value of a sensitive key.
+	MaskValue(v slog.Value) string
+	// String returns s with what is sensitive in it masked, and whether
+	// anything was.
+	String(s string) (string, bool)
+	// Any returns a redacted copy of a struct, map, slice or pointer
+	// logged with slog.Any, and whether it differs from v.
+	Any(v any) (any, bool)
+}
+
+// NoRedaction, as Options.Redact, turns redaction off.
+var NoRedaction Redactor = noRedaction{}
+
+type noRedaction struct{}
+
+func (noRedaction) Key(string) redact.Action       { return redact.Keep }
+func (noRedaction) MaskValue(slog.Value) string    { return redact.DefaultMask }
+func (noRedaction) String(s string) (string, bool) { return s, false }
+func (noRedaction) Any(v any) (any, bool)          { return v, false }
 
 // Sampler is the sampling stage: Keep reports whether r is written. It is
 // called for every enabled record, with the record's context, before the

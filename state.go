@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/logweave/logweave/internal/jsonenc"
+	"github.com/logweave/logweave/redact"
 )
 
 // state carries one record's encoding: the buffer, and the open groups
@@ -22,6 +23,9 @@ type state struct {
 	// builtin is set while the built-in fields are written: slog shows
 	// ReplaceAttr no groups for them, not even for the members of source.
 	builtin bool
+	// keep counts the allowlisted values being written: nothing inside
+	// them is redacted.
+	keep int
 	// trace remembers the last trace fields this state encoded; see
 	// appendTraceFields.
 	trace traceCache
@@ -46,6 +50,7 @@ func (s *state) free() {
 		return
 	}
 	s.h = nil
+	s.keep = 0
 	s.buf = s.buf[:0]
 	clear(s.groups)
 	s.groups = s.groups[:0]
@@ -85,28 +90,33 @@ func (s *state) openGroup(name string) {
 }
 
 // appendAttr resolves a, passes it through ReplaceAttr (groups excepted,
-// as slog does), and writes it. It reports whether anything was written.
+// as slog does) and redaction, and writes it. It reports whether anything
+// was written.
 func (s *state) appendAttr(a slog.Attr) bool {
 	kind := a.Value.Kind()
 	if s.h.replace == nil {
 		// The fast path: the typed kinds need no resolving, replacing or
 		// emptiness check, and are written here without further calls.
 		switch kind {
-		case slog.KindString:
+		case slog.KindString, slog.KindInt64, slog.KindUint64, slog.KindBool:
+			act := s.action(a.Key)
 			s.appendKey(a.Key)
-			s.buf = jsonenc.AppendString(s.buf, a.Value.String())
-			return true
-		case slog.KindInt64:
-			s.appendKey(a.Key)
-			s.buf = strconv.AppendInt(s.buf, a.Value.Int64(), 10)
-			return true
-		case slog.KindUint64:
-			s.appendKey(a.Key)
-			s.buf = strconv.AppendUint(s.buf, a.Value.Uint64(), 10)
-			return true
-		case slog.KindBool:
-			s.appendKey(a.Key)
-			s.buf = strconv.AppendBool(s.buf, a.Value.Bool())
+			switch {
+			case act == redact.Mask:
+				s.appendMasked(a.Value)
+			case kind == slog.KindString:
+				str := a.Value.String()
+				if act == redact.Scan {
+					str, _ = s.h.redact.String(str)
+				}
+				s.buf = jsonenc.AppendString(s.buf, str)
+			case kind == slog.KindInt64:
+				s.buf = strconv.AppendInt(s.buf, a.Value.Int64(), 10)
+			case kind == slog.KindUint64:
+				s.buf = strconv.AppendUint(s.buf, a.Value.Uint64(), 10)
+			default:
+				s.buf = strconv.AppendBool(s.buf, a.Value.Bool())
+			}
 			return true
 		}
 	}
@@ -124,24 +134,68 @@ func (s *state) appendAttr(a slog.Attr) bool {
 	return s.appendResolved(a, kind)
 }
 
+// action is what redaction does with the value of key: Keep when there
+// is no redaction, for the built-in fields, and inside the value of an
+// allowlisted key.
+func (s *state) action(key string) redact.Action {
+	if s.h.redact == nil || s.builtin || s.keep > 0 {
+		return redact.Keep
+	}
+	return s.h.redact.Key(key)
+}
+
+// appendMasked writes the mask for the value of a sensitive key.
+func (s *state) appendMasked(v slog.Value) {
+	s.buf = jsonenc.AppendString(s.buf, s.h.redact.MaskValue(v))
+}
+
+// scan returns text with what redaction finds masked, unless the value
+// is not to be scanned (see action).
+func (s *state) scan(text string) string {
+	if s.h.redact == nil || s.builtin || s.keep > 0 {
+		return text
+	}
+	text, _ = s.h.redact.String(text)
+	return text
+}
+
 // appendResolved writes an attribute whose value is resolved and already
 // replaced; kind is its value's kind, worked out once by the caller.
 func (s *state) appendResolved(a slog.Attr, kind slog.Kind) bool {
 	v := a.Value
+	if kind == slog.KindAny && v.Any() == nil && a.Key == "" {
+		return false // the empty Attr: slog ignores it
+	}
+	act := s.action(a.Key)
+	switch act {
+	case redact.Mask:
+		if kind == slog.KindGroup && len(v.Group()) == 0 {
+			return false // an empty group is not written, masked or not
+		}
+		s.appendKey(a.Key)
+		s.appendMasked(v)
+		return true
+	case redact.Keep:
+		// Nothing inside an allowlisted value is redacted.
+		s.keep++
+		defer func() { s.keep-- }()
+	}
 	switch kind {
 	case slog.KindGroup:
 		return s.appendGroup(a.Key, v.Group())
 	case slog.KindAny:
 		switch x := v.Any().(type) {
-		case nil:
-			if a.Key == "" {
-				return false // the empty Attr: slog ignores it
-			}
 		case *slog.Source:
 			if x == nil || *x == (slog.Source{}) {
 				return false
 			}
 			return s.appendGroup(a.Key, sourceAttrs(x))
+		default:
+			if act == redact.Scan {
+				if out, changed := s.h.redact.Any(x); changed {
+					v = slog.AnyValue(out)
+				}
+			}
 		}
 	}
 	s.appendKey(a.Key)
@@ -195,7 +249,7 @@ func sourceAttrs(src *slog.Source) []slog.Attr {
 func (s *state) appendValue(v slog.Value, kind slog.Kind) {
 	switch kind {
 	case slog.KindString:
-		s.buf = jsonenc.AppendString(s.buf, v.String())
+		s.buf = jsonenc.AppendString(s.buf, s.scan(v.String()))
 	case slog.KindInt64:
 		s.buf = strconv.AppendInt(s.buf, v.Int64(), 10)
 	case slog.KindUint64:
@@ -241,7 +295,7 @@ func (s *state) appendAny(x any) {
 	case json.Marshaler:
 		// Through encoding/json, which checks and compacts the output.
 	case error:
-		s.buf = jsonenc.AppendString(s.buf, x.Error())
+		s.buf = jsonenc.AppendString(s.buf, s.scan(x.Error()))
 		return
 	case encoding.TextMarshaler:
 		if rv := reflect.ValueOf(x); rv.Kind() == reflect.Pointer && rv.IsNil() {
@@ -249,7 +303,11 @@ func (s *state) appendAny(x any) {
 			return
 		}
 		if text, err := x.MarshalText(); err == nil {
-			s.buf = jsonenc.AppendBytesString(s.buf, text)
+			if s.h.redact == nil || s.builtin || s.keep > 0 {
+				s.buf = jsonenc.AppendBytesString(s.buf, text)
+			} else {
+				s.buf = jsonenc.AppendString(s.buf, s.scan(string(text)))
+			}
 			return
 		}
 		// On error, encoding/json calls it again and words the error.
