@@ -3,14 +3,19 @@ package logweave_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/stats"
+	"github.com/logweave/logweave/tracectx"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // TestSamplerDecidesBeforeWriting: records the sampler leaves out are
@@ -46,5 +51,78 @@ func TestSamplerDecidesBeforeWriting(t *testing.T) {
 	}
 	if st := policy.Stats(); st.Dropped() != 8+3 {
 		t.Errorf("sampler dropped %d, want 11", st.Dropped())
+	}
+}
+
+type signup struct {
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Phone    string `json:"phone" log:"-"`
+	Internal string `json:"-"`
+}
+
+// TestRedactionByDefault: the default policy masks sensitive keys at any
+// depth (record, group, With), secrets found in free text (the message
+// included), errors' text and struct fields, and leaves the trace fields
+// and ordinary values alone.
+func TestRedactionByDefault(t *testing.T) {
+	var out bytes.Buffer
+	logger := logweave.New(&out, &logweave.Options{Service: "t"}).With("api_key", "k-123456")
+	ctx := tracectx.NewRoot(context.Background())
+	logger.InfoContext(ctx, "login by ann@example.com",
+		"password", "hunter2",
+		slog.Group("req", slog.String("authorization", "Bearer abc.def"), slog.String("path", "/login")),
+		"note", "call me at ann@example.com",
+		"err", errors.New("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig-sig-sig rejected"),
+		"user", signup{Name: "Ann", Email: "ann@example.com", Password: "pw", Phone: "13812345678", Internal: "x"},
+		"count", 3,
+	)
+	line := out.String()
+	for _, secret := range []string{"hunter2", "k-123456", "abc.def", "ann@example.com", "eyJhbGciOiJIUzI1NiJ9", `"pw"`, "13812345678"} {
+		if strings.Contains(line, secret) {
+			t.Errorf("%q is in the line: %s", secret, line)
+		}
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, line)
+	}
+	sc := trace.SpanContextFromContext(ctx)
+	if m["trace_id"] != sc.TraceID().String() || m["count"] != 3.0 || m["req"].(map[string]any)["path"] != "/login" {
+		t.Errorf("ordinary fields changed: %s", line)
+	}
+	if u := m["user"].(map[string]any); u["name"] != "Ann" || len(u) != 3 {
+		t.Errorf("user = %v, want name kept, email and password masked, phone left out", u)
+	}
+}
+
+// TestRedactionOffAndReplaced: NoRedaction writes values as they are; a
+// policy of the user's own is used as given, and its Update applies to the
+// records that follow.
+func TestRedactionOffAndReplaced(t *testing.T) {
+	var out bytes.Buffer
+	logweave.New(&out, &logweave.Options{Redact: logweave.NoRedaction}).Info("m", "password", "hunter2")
+	if !strings.Contains(out.String(), "hunter2") {
+		t.Errorf("NoRedaction masked: %s", out.String())
+	}
+
+	policy, err := redact.New(redact.Config{Keys: []string{"pin"}, Mask: "***"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	logger := logweave.New(&out, &logweave.Options{Redact: policy})
+	logger.Info("m", "pin", 1234, "color", "red")
+	if !strings.Contains(out.String(), `"pin":"***"`) || !strings.Contains(out.String(), `"color":"red"`) {
+		t.Errorf("custom policy: %s", out.String())
+	}
+	if err := policy.Update(redact.Config{Keys: []string{"color"}, Mask: "***"}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	logger.Info("m", "pin", 1234, "color", "red")
+	if !strings.Contains(out.String(), `"pin":1234`) || !strings.Contains(out.String(), `"color":"***"`) {
+		t.Errorf("after Update: %s", out.String())
 	}
 }
