@@ -28,7 +28,10 @@ import (
 //  4. a burst limit per key (Burst);
 //  5. overload mode (Overload): above a global rate, only WARN and above.
 //
-// Rules 3 to 5 only drop; a record none of them drops is kept.
+// Rules 3 to 5 only drop; a record none of them drops is kept. The keep
+// rules that need the context or the attributes are checked lazily (see
+// Policy.Keep): the drop rules may count records that a keep rule then
+// keeps, so these use up their key's burst and add to the overload rate.
 type Config struct {
 	// KeepLevel: records at this level and above are always kept and
 	// never counted by the other rules. nil means slog.LevelError, so
@@ -127,9 +130,9 @@ type BurstRule struct {
 }
 
 // OverloadRule enters overload mode when the records per second that
-// reach it (those kept by no earlier rule and dropped by neither the
-// level rates nor the burst limit) exceed EnterAbove, measured over each
-// Window. In overload mode only records at KeepLevel and above are kept,
+// reach it (all but those kept by KeepLevel, decided by a trace with
+// Trace.DropOthers, or dropped by the level rates or the burst limit)
+// exceed EnterAbove, measured over each Window. In overload mode only records at KeepLevel and above are kept,
 // until the rate, measured the same way (dropped records included), falls
 // below ExitBelow. The rate is checked when a window ends, so the first
 // window of a spike goes through.

@@ -140,10 +140,12 @@ func IsAlways(ctx context.Context) bool {
 // kept, or dropped with its reason.
 //
 // The rules take precedence in Config's order. To keep the common path
-// cheap, Keep looks at the context mark (Always) and at the attributes
-// (KeepAttrs) only for a record that a later rule would drop; such a
-// record has been counted by the rules it reached (its key's burst count,
-// the overload rate), as the records these rules keep are.
+// cheap, the keep rules that need the context or the attributes (Always,
+// KeepAttrs, and the trace rule unless Trace.DropOthers makes it drop
+// too) are looked at only for a record that a drop rule would leave out.
+// Such a record has been counted by the drop rules it reached (its key's
+// burst count, the overload rate), as every record they let through is:
+// these rules measure what is written.
 //
 // A nil r or a nil Policy keeps; a nil ctx is taken as
 // context.Background().
@@ -160,28 +162,32 @@ func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if rs.traceOn {
+	traceChecked := false
+	if rs.traceDropOthers {
+		// The trace rule drops too: it decides here, in its place.
 		switch rs.traceDecision(ctx) {
 		case traceKeep:
 			sh.n[kept].Add(1)
 			return true
 		case traceDrop:
-			return p.dropUnlessKeptAlways(ctx, r, rs, sh, reasonTrace)
+			return rs.dropUnlessKept(ctx, r, sh, reasonTrace, true)
 		}
+		traceChecked = true
 	}
 	why := p.dropReason(r, rs, sh)
 	if why == kept {
 		sh.n[kept].Add(1)
 		return true
 	}
-	return p.dropUnlessKeptAlways(ctx, r, rs, sh, why)
+	return rs.dropUnlessKept(ctx, r, sh, why, traceChecked)
 }
 
-// dropUnlessKeptAlways ends the decision for a record a rule would drop
-// for reason why: it is kept all the same if its context is marked or it
-// has one of the KeepAttrs.
-func (p *Policy) dropUnlessKeptAlways(ctx context.Context, r *slog.Record, rs *rules, sh *shard, why reason) bool {
-	if IsAlways(ctx) || rs.matchesAttrs(r) {
+// dropUnlessKept ends the decision for a record a rule would drop for
+// reason why: it is kept all the same if its context is marked Always,
+// it has one of the KeepAttrs, or (unless traceChecked) its trace is
+// kept.
+func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, sh *shard, why reason, traceChecked bool) bool {
+	if IsAlways(ctx) || rs.matchesAttrs(r) || (rs.traceOn && !traceChecked && rs.traceDecision(ctx) == traceKeep) {
 		sh.n[kept].Add(1)
 		return true
 	}
@@ -242,7 +248,8 @@ func (rs *rules) traceDecision(ctx context.Context) traceVerdict {
 func (p *Policy) dropReason(r *slog.Record, rs *rules, sh *shard) reason {
 	if rs.levelRatesOn {
 		b := levelBucket(r.Level)
-		if !rs.levelAll[b] && rand.Uint64() >= rs.levelBound[b] {
+		// A bound of 0 is a rate of 0: no need to draw.
+		if !rs.levelAll[b] && (rs.levelBound[b] == 0 || rand.Uint64() >= rs.levelBound[b]) {
 			return reasonLevelRate
 		}
 	}

@@ -1,0 +1,248 @@
+package bench
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/logweave/logweave/sample"
+	"github.com/rs/zerolog"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap/zapcore"
+)
+
+// The sampling benchmarks measure one decision: is this record written?
+// Every sampler runs the same limit, the first 100 records of a key per
+// second and every 100th after them, on INFO records with the same time:
+//
+//   - logweave: sample.Policy.Keep with that burst rule (key = level and
+//     message);
+//   - zap: the sampler core (zapcore.NewSamplerWithOptions) around a core
+//     that takes every entry, asked through Check (key = level and
+//     message, as logweave);
+//   - zerolog-burst: zerolog.BurstSampler{Burst: 100, NextSampler:
+//     BasicSampler{N: 100}}, one count for all records, whatever their
+//     message (zerolog has no key), reading its clock on each call;
+//   - zerolog-basic: zerolog.BasicSampler{N: 100}, every 100th record, the
+//     cheapest sampler there is (one atomic add).
+//
+// kept/op reports the fraction kept, so that a sampler that does less
+// work by keeping or dropping everything would show.
+
+// sampleBurst is the limit every sampler applies.
+const (
+	sampleFirst      = 100
+	sampleThereafter = 100
+)
+
+// sampleMsgs are distinct messages, for the cases with many keys.
+var sampleMsgs = func() []string {
+	m := make([]string, 1024)
+	for i := range m {
+		m[i] = "request completed on route " + strconv.Itoa(i)
+	}
+	return m
+}()
+
+// sampleTime is the time of every record: the decision reads no clock in
+// logweave and zap (they use the record's time, which slog or zap read
+// before), so a fixed time only spares the benchmark the reset branch.
+var sampleTime = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+// sampleDecider makes one decision for a record with message
+// sampleMsgs[i]; it is safe to use from many goroutines. The records (and
+// zap's entries) are built once beforehand, as the logger would have
+// built them before asking: only the decision is measured.
+type sampleDecider func(i int) bool
+
+type samplerCase struct {
+	name string
+	// keyed is true if the sampler counts by message, so that the
+	// expected kept count can be checked exactly in the serial case.
+	keyed bool
+	new   func(b *testing.B) sampleDecider
+}
+
+func newBurstPolicy(b *testing.B) *sample.Policy {
+	p, err := sample.New(sample.Config{Burst: sample.BurstRule{First: sampleFirst, Thereafter: sampleThereafter}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// keepCore is a zap core that takes every entry and writes nothing. Its
+// Check returns a shared CheckedEntry as "kept", which is never written,
+// so no pooled entry is taken or lost.
+type keepCore struct{}
+
+var keptEntry = &zapcore.CheckedEntry{}
+
+func (keepCore) Enabled(zapcore.Level) bool                                       { return true }
+func (c keepCore) With([]zapcore.Field) zapcore.Core                              { return c }
+func (keepCore) Check(zapcore.Entry, *zapcore.CheckedEntry) *zapcore.CheckedEntry { return keptEntry }
+func (keepCore) Write(zapcore.Entry, []zapcore.Field) error                       { return nil }
+func (keepCore) Sync() error                                                      { return nil }
+
+var samplers = []samplerCase{
+	{name: "logweave", keyed: true, new: func(b *testing.B) sampleDecider {
+		p := newBurstPolicy(b)
+		ctx := context.Background()
+		recs := make([]slog.Record, len(sampleMsgs))
+		for i, m := range sampleMsgs {
+			recs[i] = slog.NewRecord(sampleTime, slog.LevelInfo, m, 0)
+		}
+		return func(i int) bool { return p.Keep(ctx, &recs[i]) }
+	}},
+	{name: "zap", keyed: true, new: func(b *testing.B) sampleDecider {
+		core := zapcore.NewSamplerWithOptions(keepCore{}, time.Second, sampleFirst, sampleThereafter)
+		ents := make([]zapcore.Entry, len(sampleMsgs))
+		for i, m := range sampleMsgs {
+			ents[i] = zapcore.Entry{Level: zapcore.InfoLevel, Time: sampleTime, Message: m}
+		}
+		return func(i int) bool { return core.Check(ents[i], nil) != nil }
+	}},
+	{name: "zerolog-burst", new: func(b *testing.B) sampleDecider {
+		s := &zerolog.BurstSampler{Burst: sampleFirst, Period: time.Second, NextSampler: &zerolog.BasicSampler{N: sampleThereafter}}
+		return func(int) bool { return s.Sample(zerolog.InfoLevel) }
+	}},
+	{name: "zerolog-basic", new: func(b *testing.B) sampleDecider {
+		s := &zerolog.BasicSampler{N: sampleThereafter}
+		return func(int) bool { return s.Sample(zerolog.InfoLevel) }
+	}},
+}
+
+// wantKept is how many of n records of one key a keyed sampler keeps in
+// one interval.
+func wantKept(n int) int {
+	if n <= sampleFirst {
+		return n
+	}
+	return sampleFirst + (n-sampleFirst)/sampleThereafter
+}
+
+// BenchmarkSample: one goroutine. OneKey logs one message over and over
+// (after the first 100, 99 of 100 are dropped); Keys1024 cycles through
+// 1024 messages (each kept for its first 100, then sampled).
+// Names are scenario=X/sampler=Y for `benchstat -col /sampler`.
+func BenchmarkSample(b *testing.B) {
+	for _, sc := range []struct {
+		name string
+		keys int
+	}{{"OneKey", 1}, {"Keys1024", len(sampleMsgs)}} {
+		for _, s := range samplers {
+			b.Run("scenario="+sc.name+"/sampler="+s.name, func(b *testing.B) {
+				decide := s.new(b)
+				kept, i := 0, 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if decide(i % sc.keys) {
+						kept++
+					}
+					i++
+				}
+				if s.keyed && sc.keys == 1 && kept != wantKept(i) {
+					b.Fatalf("kept %d of %d, want %d", kept, i, wantKept(i))
+				}
+				if kept == 0 {
+					b.Fatal("kept nothing")
+				}
+				b.ReportMetric(float64(kept)/float64(i), "kept/op")
+			})
+		}
+	}
+}
+
+// BenchmarkSampleParallel: the decision from GOMAXPROCS goroutines, to be
+// run with -cpu 1,2,...: if ns/op falls as cores are added, the sampler
+// scales; if it stays or rises, the goroutines queue on shared state.
+// SharedKey has every goroutine log the same message (the same counter,
+// in every sampler); KeyPerG gives each goroutine its own message, as
+// different request handlers would log different lines.
+func BenchmarkSampleParallel(b *testing.B) {
+	for _, sc := range []struct {
+		name   string
+		shared bool
+	}{{"SharedKey", true}, {"KeyPerG", false}} {
+		for _, s := range samplers {
+			b.Run("scenario="+sc.name+"/sampler="+s.name, func(b *testing.B) {
+				decide := s.new(b)
+				var kept, n, g atomic.Int64
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					m := 0
+					if !sc.shared {
+						m = int(g.Add(1)) % len(sampleMsgs)
+					}
+					k, i := int64(0), int64(0)
+					for pb.Next() {
+						if decide(m) {
+							k++
+						}
+						i++
+					}
+					kept.Add(k)
+					n.Add(i)
+				})
+				if kept.Load() == 0 {
+					b.Fatal("kept nothing")
+				}
+				b.ReportMetric(float64(kept.Load())/float64(n.Load()), "kept/op")
+			})
+		}
+	}
+}
+
+// BenchmarkSamplePolicy is logweave's decision with every rule on, as in
+// production (no peer has these rules): a record with five attributes in
+// a traced context, through keep_attrs (not matching), the trace rule
+// (not sampled, a 10% rate, not chosen), a DEBUG rate, the burst limit
+// and the overload meter. Kept and dropped records are both measured.
+func BenchmarkSamplePolicy(b *testing.B) {
+	p, err := sample.New(sample.Config{
+		KeepAttrs:  []sample.Match{{Key: "event", Value: "payment_failed"}},
+		Trace:      sample.TraceRule{KeepSampled: true, Rate: 0.1},
+		LevelRates: map[slog.Level]float64{slog.LevelDebug: 0.01},
+		Burst:      sample.BurstRule{First: sampleFirst, Thereafter: sampleThereafter},
+		Overload:   sample.OverloadRule{EnterAbove: 1e12},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The trace id's last 8 bytes are high: not in the 10%.
+	tid := trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36}
+	ctx := trace.ContextWithRemoteSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: tid, SpanID: trace.SpanID{0, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+	}))
+	for _, sc := range []struct {
+		name  string
+		level slog.Level
+		keys  int
+	}{
+		{"Info1024Keys", slog.LevelInfo, len(sampleMsgs)}, // mostly kept: all rules run
+		{"InfoOneKey", slog.LevelInfo, 1},                 // mostly dropped by burst
+		{"Debug", slog.LevelDebug, 1},                     // dropped by the DEBUG rate
+		{"Error", slog.LevelError, 1},                     // kept always
+	} {
+		b.Run("scenario="+sc.name+"/sampler=logweave", func(b *testing.B) {
+			recs := make([]slog.Record, sc.keys)
+			for i := range recs {
+				recs[i] = slog.NewRecord(sampleTime, sc.level, sampleMsgs[i], 0)
+				recs[i].AddAttrs(slog.String("method", "GET"), slog.Int("status", 200), slog.String("path", "/api/v1/users"),
+					slog.Duration("elapsed", time.Millisecond), slog.String("event", "checkout"))
+			}
+			kept, i := 0, 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if p.Keep(ctx, &recs[i%sc.keys]) {
+					kept++
+				}
+				i++
+			}
+			b.ReportMetric(float64(kept)/float64(i), "kept/op")
+		})
+	}
+}
