@@ -32,7 +32,7 @@ require (
 	github.com/gofiber/utils/v2 v2.0.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/klauspost/compress v1.18.4 // indirect
+	github.com/klauspost/compress v1.18.7 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
@@ -68,6 +68,7 @@ require (
 replace github.com/logweave/logweave => ../
 
 require (
+	github.com/DeRuina/timberjack v1.4.9
 	github.com/gin-contrib/zap v1.1.5
 	github.com/gin-gonic/gin v1.12.0
 	github.com/gofiber/fiber/v2 v2.52.15
@@ -83,6 +84,7 @@ require (
 	github.com/samber/slog-fiber v1.18.0
 	github.com/samber/slog-gin v1.21.0
 	github.com/valyala/fasthttp v1.69.0
+	gopkg.in/natefinch/lumberjack.v2 v2.2.1
 )
 
 replace (
