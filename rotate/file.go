@@ -109,7 +109,7 @@ func Open(path string, opts Options) (*File, error) {
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),
 	}
-	if err := os.MkdirAll(c.dir, c.dirMod); err != nil {
+	if err := os.MkdirAll(c.dir, c.dirMode); err != nil {
 		return nil, fmt.Errorf("rotate: create directory: %w", err)
 	}
 	if c.symlink != "" {
@@ -315,7 +315,7 @@ func (f *File) openLocked() error {
 	fl, err := f.c.openFile(f.c.path, flags|os.O_CREATE|os.O_EXCL, f.mode)
 	if errors.Is(err, fs.ErrNotExist) {
 		// The directory went away (or never was): make it again.
-		if merr := os.MkdirAll(f.c.dir, f.c.dirMod); merr == nil {
+		if merr := os.MkdirAll(f.c.dir, f.c.dirMode); merr == nil {
 			fl, err = f.c.openFile(f.c.path, flags|os.O_CREATE|os.O_EXCL, f.mode)
 		}
 	}

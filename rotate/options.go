@@ -81,19 +81,20 @@ type Options struct {
 	CheckInterval time.Duration
 
 	// Now is the clock, for rotation times, backup names and retention
-	// by age; nil means time.Now. Time-based rotation is checked on each
-	// Write against it, so a test that moves a fake clock on and writes
-	// sees the rotation at once; a File also rotates an idle file on
-	// time, with a real-time timer that waits for the distance to the
-	// next rotation as this clock tells it.
+	// by age; nil means time.Now. It is called from Writes and from the
+	// File's goroutine, so it must be safe for concurrent use.
+	// Time-based rotation is checked on each Write against it, so a test
+	// that moves a fake clock on and writes sees the rotation at once; a
+	// File also rotates an idle file on time, with a real-time timer that
+	// waits for the distance to the next rotation as this clock tells it.
 	Now func() time.Time
 
 	// OnError receives errors that no Write returns: a failed rotation,
 	// compression, removal or symlink update. The File keeps going (a
-	// rotation that failed is tried again a second later; a compression
-	// at the next rotation). nil prints them to standard error. It is
-	// called from the writing goroutine or the File's own goroutine, never
-	// while a Write waits on it for long, and must not call the File.
+	// rotation that failed is tried again a second later, a compression
+	// at the next rotation). nil prints them to standard error. It may be
+	// called with the File's lock held, by a Write that rotates or by the
+	// File's goroutine: it must be quick and must not call the File.
 	OnError func(error)
 
 	// openFile and newTimer replace the file system's open and the idle
@@ -145,15 +146,15 @@ func parseTimeOfDay(s string) (timeOfDay, bool) {
 // config is Options checked and with defaults filled in.
 type config struct {
 	Options
-	path, dir, base  string // the file; its directory; its name
-	prefix, ext      string // backup names are prefix + time + ext
-	symlink          string // absolute or relative to the process, "" for none
-	at               []timeOfDay
-	checkEvery       time.Duration // 0: no path check
-	timeRotation     bool
-	nameLoc          *time.Location
-	timedWrites      bool // Write reads the clock
-	fileMode, dirMod fs.FileMode
+	path, dir, base   string // the file; its directory; its name
+	prefix, ext       string // backup names are prefix + time + ext
+	symlink           string // absolute or relative to the process, "" for none
+	at                []timeOfDay
+	checkEvery        time.Duration // 0: no path check
+	timeRotation      bool
+	nameLoc           *time.Location
+	timedWrites       bool // Write reads the clock
+	fileMode, dirMode fs.FileMode
 }
 
 // validate checks opts for path and fills in the defaults. Errors name the
@@ -209,12 +210,12 @@ func validate(path string, opts Options) (*config, error) {
 	if opts.DirMode&^fs.ModePerm != 0 {
 		return nil, fmt.Errorf("rotate: DirMode %v: want permission bits only, such as 0755", opts.DirMode)
 	}
-	c.fileMode, c.dirMod = opts.FileMode, opts.DirMode
+	c.fileMode, c.dirMode = opts.FileMode, opts.DirMode
 	if c.fileMode == 0 {
 		c.fileMode = 0o640
 	}
-	if c.dirMod == 0 {
-		c.dirMod = 0o755
+	if c.dirMode == 0 {
+		c.dirMode = 0o755
 	}
 	if c.Location == nil {
 		c.Location = time.Local

@@ -14,7 +14,7 @@ func (f *File) checkSymlink() error {
 	info, err := os.Lstat(f.c.symlink)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(filepath.Dir(f.c.symlink), f.c.dirMod); err != nil {
+		if err := os.MkdirAll(filepath.Dir(f.c.symlink), f.c.dirMode); err != nil {
 			return fmt.Errorf("rotate: Symlink %q: %w", f.c.Symlink, err)
 		}
 		return nil
