@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -329,3 +330,40 @@ func TestCloseStopsGoroutine(t *testing.T) {
 var errNoSpace = &os.PathError{Op: "write", Path: "app.log", Err: syscall.ENOSPC}
 
 func isNoSpace(err error) bool { return errors.Is(err, syscall.ENOSPC) }
+
+// TestRotationFailure: when the file cannot be renamed (here it is made
+// append-only, which stops even root), the File reports it, keeps writing
+// to the current file, and tries again a second later, not at each Write.
+func TestRotationFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := join(dir, "app.log")
+	clock := newClock(t0)
+	errs := &errorLog{}
+	f := open(t, path, rotate.Options{MaxSize: 100, Uncompressed: true, Now: clock.Now, OnError: errs.add})
+	write(t, f, line("a", 60))
+	if out, err := exec.Command("chattr", "+a", path).CombinedOutput(); err != nil {
+		t.Skipf("cannot make the file append-only (%v: %s)", err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-a", path).Run() })
+
+	write(t, f, line("b", 60))
+	write(t, f, line("c", 60))
+	if e := errs.all(); len(e) != 1 || !strings.Contains(e[0].Error(), "writing on to it, trying again in 1s") {
+		t.Fatalf("OnError got %v, want one failed rotation", e)
+	}
+	if err := exec.Command("chattr", "-a", path).Run(); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Second)
+	write(t, f, line("d", 60))
+	b := backups(t, dir, "app")
+	if len(b) != 1 || content(t, join(dir, b[0])) != line("a", 60)+line("b", 60)+line("c", 60) {
+		t.Fatalf("backups %v after the retry", b)
+	}
+	if got := content(t, path); got != line("d", 60) {
+		t.Errorf("current file holds %q", got)
+	}
+	if len(errs.all()) != 1 {
+		t.Errorf("OnError got %v", errs.all())
+	}
+}
