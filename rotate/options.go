@@ -58,8 +58,11 @@ type Options struct {
 
 	// FileMode is the permission of a file Open creates, applied exactly
 	// (the umask does not narrow it); 0 means 0640. A file that exists is
-	// kept as it is, and each new file after a rotation gets the mode and
-	// owner of the file it replaces.
+	// kept as it is, and each new file after a rotation (or a deletion)
+	// gets the mode of the file it replaces, and its owner and group when
+	// the process may give files away (as root; otherwise chown's EPERM is
+	// ignored and the new file belongs to the process). Compressed
+	// backups keep their file's mode and owner the same way.
 	FileMode fs.FileMode
 	// DirMode is the permission of directories Open creates for the file
 	// (before the umask); 0 means 0755.
@@ -72,12 +75,14 @@ type Options struct {
 	// replace anything there that is not a symbolic link.
 	Symlink string
 
-	// CheckInterval is how often, at most, a Write checks that the path
-	// still names the open file, by the clock. When the file was deleted
-	// or moved away (logrotate without a SIGHUP), the path is opened
-	// again, so lines written more than CheckInterval after the change go
-	// to the path; when it was truncated (copytruncate), the size is read
-	// again. 0 means one second; negative turns the check off.
+	// CheckInterval is how often, at most, a Write checks (one stat) that
+	// the path still names the open file, by the clock. When the file was
+	// deleted or moved away (logrotate without a SIGHUP), the path is
+	// opened again: lines written up to CheckInterval after the change
+	// still go to the old file (lost with it, if it was deleted), later
+	// ones to the path. When the file was truncated (copytruncate), its
+	// size is read again. 0 means one second; negative turns the check
+	// off (use Reopen).
 	CheckInterval time.Duration
 
 	// Now is the clock, for rotation times, backup names and retention
