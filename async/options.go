@@ -11,6 +11,8 @@ const (
 	DefaultBatchSize    = 64 << 10
 	DefaultBlockTimeout = 100 * time.Millisecond
 	DefaultCloseTimeout = 5 * time.Second
+	// MaxBufferSize bounds BufferSize, which NewWriter allocates at once.
+	MaxBufferSize = 1 << 30
 )
 
 // FullPolicy says what Write does with a record when the buffer is full.
@@ -87,8 +89,8 @@ type Options struct {
 	// OnError, if set, is called on the writer goroutine with each error
 	// of the underlying writer (a failed or short Write, or a panic turned
 	// into an error), after the records concerned were counted. It must
-	// not block for long: nothing is written while it runs. A panic in it
-	// is recovered.
+	// not block for long, nor call Flush or Close (which would wait for
+	// it): nothing is written while it runs. A panic in it is recovered.
 	OnError func(error)
 	// DisableDropReport turns off the line the writer goroutine writes into
 	// the stream after records were dropped; the counters still count.
@@ -117,6 +119,9 @@ func (o Options) check() (settings, error) {
 	}
 	if s.BufferSize == 0 {
 		s.BufferSize = DefaultBufferSize
+	}
+	if s.BufferSize > MaxBufferSize {
+		return s, fmt.Errorf("async: BufferSize %d: want at most %d (1 GiB); the buffer is allocated up front", o.BufferSize, MaxBufferSize)
 	}
 	if s.BatchSize == 0 {
 		s.BatchSize = min(DefaultBatchSize, s.BufferSize/2)

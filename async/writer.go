@@ -24,11 +24,24 @@
 // accept a stream of lines (a file, a pipe, a socket), as batches hold many
 // records.
 //
+// A failed Write on the underlying writer loses its whole batch (counted
+// as write_error, even if part of it reached the destination); if it
+// stopped inside a line, the next write starts with a newline, so that
+// the broken line does not swallow the next one. The goroutine goes on
+// with the next batch.
+//
 // The buffer is BufferSize bytes in slabs of BatchSize bytes, allocated
 // once: Write takes a lock, copies the record into the slab being filled
 // and wakes the goroutine if it sleeps; a full slab is queued, and the
 // goroutine writes each queued slab with one Write call, outside the lock.
-// A record costs its caller a copy and no allocation.
+// A record costs its caller a copy and no allocation. By default the
+// goroutine writes as soon as records arrive, so batches are as large as
+// the backlog (see Options.FlushInterval).
+//
+// Close (or CloseContext) writes out what is buffered and stops the
+// goroutine; a program must call it before it exits or lose the buffered
+// records. Close leaves the underlying writer open unless
+// Options.CloseUnderlying is set.
 package async
 
 import (

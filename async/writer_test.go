@@ -38,6 +38,7 @@ func TestOptionsErrors(t *testing.T) {
 		want string
 	}{
 		{async.Options{BufferSize: -1}, "BufferSize -1: want a size in bytes > 0"},
+		{async.Options{BufferSize: 1 << 40}, "BufferSize 1099511627776: want at most 1073741824 (1 GiB)"},
 		{async.Options{BatchSize: -5}, "BatchSize -5: want a size in bytes > 0"},
 		{async.Options{BufferSize: 1}, "BufferSize 1: want at least 2 bytes"},
 		{async.Options{BufferSize: 1000, BatchSize: 600}, "BufferSize 1000 with BatchSize 600: want BufferSize >= 2*BatchSize"},
