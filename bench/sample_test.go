@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"log/slog"
+	"math"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -19,7 +20,7 @@ import (
 // second and every 100th after them, on INFO records with the same time:
 //
 //   - logweave: sample.Policy.Keep with that burst rule (key = level and
-//     message);
+//     message; after the first 100, one in 100 drawn at random);
 //   - zap: the sampler core (zapcore.NewSamplerWithOptions) around a core
 //     that takes every entry, asked through Check (key = level and
 //     message, as logweave);
@@ -60,10 +61,12 @@ type sampleDecider func(i int) bool
 
 type samplerCase struct {
 	name string
-	// keyed is true if the sampler counts by message, so that the
-	// expected kept count can be checked exactly in the serial case.
-	keyed bool
-	new   func(b *testing.B) sampleDecider
+	// keyed is true if the sampler counts by message, so that the kept
+	// count can be checked in the serial case: exactly, or within five
+	// standard deviations if random is set (logweave draws the records
+	// it keeps after the first ones).
+	keyed, random bool
+	new           func(b *testing.B) sampleDecider
 }
 
 func newBurstPolicy(b *testing.B) *sample.Policy {
@@ -74,21 +77,23 @@ func newBurstPolicy(b *testing.B) *sample.Policy {
 	return p
 }
 
-// keepCore is a zap core that takes every entry and writes nothing. Its
+// zapKeepCore is a zap core that takes every entry and writes nothing. Its
 // Check returns a shared CheckedEntry as "kept", which is never written,
 // so no pooled entry is taken or lost.
-type keepCore struct{}
+type zapKeepCore struct{}
 
-var keptEntry = &zapcore.CheckedEntry{}
+var zapKeptEntry = &zapcore.CheckedEntry{}
 
-func (keepCore) Enabled(zapcore.Level) bool                                       { return true }
-func (c keepCore) With([]zapcore.Field) zapcore.Core                              { return c }
-func (keepCore) Check(zapcore.Entry, *zapcore.CheckedEntry) *zapcore.CheckedEntry { return keptEntry }
-func (keepCore) Write(zapcore.Entry, []zapcore.Field) error                       { return nil }
-func (keepCore) Sync() error                                                      { return nil }
+func (zapKeepCore) Enabled(zapcore.Level) bool          { return true }
+func (c zapKeepCore) With([]zapcore.Field) zapcore.Core { return c }
+func (zapKeepCore) Check(zapcore.Entry, *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	return zapKeptEntry
+}
+func (zapKeepCore) Write(zapcore.Entry, []zapcore.Field) error { return nil }
+func (zapKeepCore) Sync() error                                { return nil }
 
-var samplers = []samplerCase{
-	{name: "logweave", keyed: true, new: func(b *testing.B) sampleDecider {
+var sampleCases = []samplerCase{
+	{name: "logweave", keyed: true, random: true, new: func(b *testing.B) sampleDecider {
 		p := newBurstPolicy(b)
 		ctx := context.Background()
 		recs := make([]slog.Record, len(sampleMsgs))
@@ -98,7 +103,7 @@ var samplers = []samplerCase{
 		return func(i int) bool { return p.Keep(ctx, &recs[i]) }
 	}},
 	{name: "zap", keyed: true, new: func(b *testing.B) sampleDecider {
-		core := zapcore.NewSamplerWithOptions(keepCore{}, time.Second, sampleFirst, sampleThereafter)
+		core := zapcore.NewSamplerWithOptions(zapKeepCore{}, time.Second, sampleFirst, sampleThereafter)
 		ents := make([]zapcore.Entry, len(sampleMsgs))
 		for i, m := range sampleMsgs {
 			ents[i] = zapcore.Entry{Level: zapcore.InfoLevel, Time: sampleTime, Message: m}
@@ -115,13 +120,23 @@ var samplers = []samplerCase{
 	}},
 }
 
-// wantKept is how many of n records of one key a keyed sampler keeps in
-// one interval.
-func wantKept(n int) int {
-	if n <= sampleFirst {
-		return n
+// checkKept fails b unless a keyed sampler kept as many of n records of
+// one key in one interval as the limit says: the first ones, then one in
+// sampleThereafter (counted exactly, or drawn at random).
+func checkKept(b *testing.B, kept, n int, random bool) {
+	b.Helper()
+	first := min(n, sampleFirst)
+	rest := float64(n-first) / sampleThereafter
+	tolerance := 0.0
+	if random {
+		q := 1.0 / sampleThereafter
+		tolerance = 5*math.Sqrt(float64(n-first)*q*(1-q)) + 1
+	} else {
+		rest = math.Floor(rest)
 	}
-	return sampleFirst + (n-sampleFirst)/sampleThereafter
+	if want := float64(first) + rest; math.Abs(float64(kept)-want) > tolerance {
+		b.Fatalf("kept %d of %d, want %.0f±%.0f", kept, n, want, tolerance)
+	}
 }
 
 // BenchmarkSample: one goroutine. OneKey logs one message over and over
@@ -133,7 +148,7 @@ func BenchmarkSample(b *testing.B) {
 		name string
 		keys int
 	}{{"OneKey", 1}, {"Keys1024", len(sampleMsgs)}} {
-		for _, s := range samplers {
+		for _, s := range sampleCases {
 			b.Run("scenario="+sc.name+"/sampler="+s.name, func(b *testing.B) {
 				decide := s.new(b)
 				kept, i := 0, 0
@@ -144,8 +159,8 @@ func BenchmarkSample(b *testing.B) {
 					}
 					i++
 				}
-				if s.keyed && sc.keys == 1 && kept != wantKept(i) {
-					b.Fatalf("kept %d of %d, want %d", kept, i, wantKept(i))
+				if s.keyed && sc.keys == 1 {
+					checkKept(b, kept, i, s.random)
 				}
 				if kept == 0 {
 					b.Fatal("kept nothing")
@@ -167,7 +182,7 @@ func BenchmarkSampleParallel(b *testing.B) {
 		name   string
 		shared bool
 	}{{"SharedKey", true}, {"KeyPerG", false}} {
-		for _, s := range samplers {
+		for _, s := range sampleCases {
 			b.Run("scenario="+sc.name+"/sampler="+s.name, func(b *testing.B) {
 				decide := s.new(b)
 				var kept, n, g atomic.Int64

@@ -98,7 +98,11 @@ type TraceRule struct {
 }
 
 // BurstRule keeps, for each key, the First records of every Interval and
-// after them every Thereafter-th, as zap's sampler does.
+// after them one in Thereafter, as zap's sampler does; but where zap
+// counts to keep exactly every Thereafter-th, this rule draws at random
+// (keeping each with probability 1/Thereafter), so that once a key has
+// had its First records, deciding about it writes no shared memory and a
+// flood of one message from every core does not queue on its counter.
 //
 // The counts are held in a table of Slots counters, whatever the number
 // of distinct keys: two keys whose hashes share a slot share its count,
@@ -111,8 +115,8 @@ type BurstRule struct {
 	// both First and Thereafter are 0.
 	First int `json:"first,omitempty"`
 
-	// Thereafter: after First, every Thereafter-th record of the key is
-	// kept in the rest of the interval; 0 drops all of them.
+	// Thereafter: after First, one record of the key in Thereafter, at
+	// random, is kept in the rest of the interval; 0 drops all of them.
 	Thereafter int `json:"thereafter,omitempty"`
 
 	// Interval over which a key is counted; 0 means one second.
@@ -310,6 +314,9 @@ func compile(c Config, old *rules, build bool) (*rules, error) {
 		r.burstOn = true
 		r.burstFirst = uint64(b.First)
 		r.burstThereafter = uint64(b.Thereafter)
+		if b.Thereafter > 1 {
+			r.burstBound = math.MaxUint64/uint64(b.Thereafter) + 1
+		}
 		r.burstInterval = int64(b.Interval)
 		if r.burstInterval == 0 {
 			r.burstInterval = int64(defaultInterval)

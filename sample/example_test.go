@@ -27,8 +27,9 @@ func (h sampled) Handle(ctx context.Context, r slog.Record) error {
 
 func Example() {
 	policy, err := sample.New(sample.Config{
-		// At most 2 "cache miss" lines a minute, then every 100th.
-		Burst: sample.BurstRule{First: 2, Thereafter: 100, Interval: sample.Duration(time.Minute)},
+		// At most 2 lines a minute with the same level and message
+		// (Thereafter: 100 would add one in a hundred of the others).
+		Burst: sample.BurstRule{First: 2, Interval: sample.Duration(time.Minute)},
 	})
 	if err != nil {
 		panic(err)

@@ -61,6 +61,7 @@ type rules struct {
 
 	burstOn                     bool
 	burstFirst, burstThereafter uint64
+	burstBound                  uint64 // a draw below it keeps: 1 in burstThereafter
 	burstInterval               int64
 	burstKey                    string
 	table                       *table
@@ -265,8 +266,11 @@ func (p *Policy) dropReason(r *slog.Record, rs *rules, sh *shard) reason {
 		now = r.Time.UnixNano()
 	}
 	if rs.burstOn {
-		n := rs.table.count(rs.table.keyHash(r, rs.burstKey), now, rs.burstInterval)
-		if n > rs.burstFirst && (rs.burstThereafter == 0 || (n-rs.burstFirst)%rs.burstThereafter != 0) {
+		// After its first records a key keeps one in Thereafter, drawn
+		// at random rather than counted: a count would be one more write
+		// to a cache line every core wants.
+		if !rs.table.within(rs.table.keyHash(r, rs.burstKey), now, rs.burstInterval, rs.burstFirst) &&
+			(rs.burstThereafter == 0 || (rs.burstThereafter > 1 && rand.Uint64() >= rs.burstBound)) {
 			return reasonBurst
 		}
 	}

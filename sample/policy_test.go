@@ -319,7 +319,7 @@ func TestLevelRates(t *testing.T) {
 }
 
 func TestBurst(t *testing.T) {
-	p := mustNew(t, Config{Burst: BurstRule{First: 3, Thereafter: 5, Interval: Duration(time.Second), Slots: 1 << 20}})
+	p := mustNew(t, Config{Burst: BurstRule{First: 3, Interval: Duration(time.Second), Slots: 1 << 20}})
 	keep := func(msg string, at time.Time) bool { return p.Keep(context.Background(), rec(slog.LevelInfo, msg, at)) }
 	var got []int
 	for i := 1; i <= 23; i++ {
@@ -327,8 +327,7 @@ func TestBurst(t *testing.T) {
 			got = append(got, i)
 		}
 	}
-	// The first 3, then every 5th after them: 8, 13, 18, 23.
-	if want := []int{1, 2, 3, 8, 13, 18, 23}; !slices.Equal(got, want) {
+	if want := []int{1, 2, 3}; !slices.Equal(got, want) {
 		t.Errorf("kept %v, want %v", got, want)
 	}
 	if !keep("cold", t0.Add(500*time.Millisecond)) {
@@ -355,8 +354,33 @@ func TestBurst(t *testing.T) {
 	if !keep("hot", t0.Add(-time.Hour)) {
 		t.Error("clock set back: the key stays limited")
 	}
-	if s := p.Stats(); s.Burst != 16+1+1 {
-		t.Errorf("dropped by burst: %d, want 18", s.Burst)
+	if s := p.Stats(); s.Burst != 20+1+1 {
+		t.Errorf("dropped by burst: %d, want 22", s.Burst)
+	}
+}
+
+// TestBurstThereafter: after the first records, one in Thereafter is kept,
+// drawn at random.
+func TestBurstThereafter(t *testing.T) {
+	for _, c := range []struct{ first, thereafter int }{{10, 10}, {0, 4}, {5, 1}, {1, 1000}} {
+		p := mustNew(t, Config{Burst: BurstRule{First: c.first, Thereafter: c.thereafter}})
+		const n = 100000
+		kept := 0
+		for i := range n {
+			if p.Keep(context.Background(), rec(slog.LevelInfo, "m", t0.Add(time.Duration(i)))) {
+				kept++
+			}
+		}
+		want := float64(c.first) + float64(n-c.first)/float64(c.thereafter)
+		// Five standard deviations of the binomial draw.
+		q := 1 / float64(c.thereafter)
+		tolerance := 5 * math.Sqrt(float64(n)*q*(1-q))
+		if math.Abs(float64(kept)-want) > tolerance {
+			t.Errorf("first %d, thereafter %d: kept %d of %d, want %.0f±%.0f", c.first, c.thereafter, kept, n, want, tolerance)
+		}
+		if s := p.Stats(); s.Kept != uint64(kept) || s.Burst != uint64(n-kept) {
+			t.Errorf("first %d, thereafter %d: stats %+v, want %d kept", c.first, c.thereafter, s, kept)
+		}
 	}
 }
 

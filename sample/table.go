@@ -43,23 +43,33 @@ func nextPow2(n int) int {
 	return 1 << bits.Len(uint(n-1))
 }
 
-// count adds a record to the slot of hash h at time now (unix ns) and
-// returns the record's number in its interval, from 1. As in zap's
-// sampler, a reset racing with an increment may miscount by a record;
-// a burst limit is a bound on volume, not an exact count.
-func (t *table) count(h uint64, now, interval int64) uint64 {
+// within reports whether the record at time now (unix ns) falls among
+// the first `first` of its key's interval, counting it if it may. Once a
+// key has had its first records, within only reads the slot, so that a
+// key logged from every core at once costs no shared write: this is what
+// lets a flood of one message scale with cores. As in zap's sampler, a
+// reset racing with an increment may miscount by a record; a burst limit
+// bounds volume, it is not an exact count.
+func (t *table) within(h uint64, now, interval int64, first uint64) bool {
 	s := &t.slots[mix(h)&t.mask]
 	resetAt := s.resetAt.Load()
 	if now < resetAt && now >= resetAt-interval {
-		return s.n.Add(1)
+		if s.n.Load() >= first {
+			return false // spent: no write
+		}
+		return s.n.Add(1) <= first
 	}
-	// The interval is over (or the clock was set back before it began).
+	// The interval is over (or the clock was set back before it began):
+	// this record starts the next one.
+	if first == 0 {
+		return false
+	}
 	s.n.Store(1)
 	if !s.resetAt.CompareAndSwap(resetAt, now+interval) {
 		// Another goroutine started the interval and stored 1 too.
-		return s.n.Add(1)
+		return s.n.Add(1) <= first
 	}
-	return 1
+	return true
 }
 
 // mix spreads the bits of h (the finalizer of MurmurHash3), so that
