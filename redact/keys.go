@@ -81,7 +81,7 @@ func normaliseKey(k string) string {
 	return b.String()
 }
 
-// Key-table node flags.
+// Key-table node flags, kept in column 0 of the node's row.
 const (
 	flagMask = 1 << iota // a sensitive key ends here (read backwards)
 	flagKeep             // an allowlisted key ends here
@@ -97,15 +97,18 @@ const skipClass = 0xff
 // the way; an exact match is flagKeep on the node reached when the key is
 // used up. An ordinary key ("method", "status", "http.request.method")
 // leaves the trie after one or two bytes.
+//
+// The trie is one array of rows, one row per node: column 0 holds the
+// node's flags, column c the offset of the row of the child for byte class
+// c (0 when there is none; the root, at offset 0, is nobody's child).
 type keyTable struct {
-	class  [256]uint8 // byte → column of next (1-based), 0 or skipClass
-	stride int        // columns per node: the alphabet size + 1
-	next   []uint16   // node*stride + column → child node; 0 means none
-	flags  []uint8    // per node
+	class  [256]uint8 // byte → column (1-based), 0 or skipClass
+	stride uint32     // columns per row: the alphabet size + 1
+	rows   []uint32
 }
 
 // newKeyTable builds the table. It fails when a name is empty after
-// normalisation or the table would be too large to index.
+// normalisation or uses more distinct bytes than a row can index.
 func newKeyTable(mask, keep []string) (*keyTable, error) {
 	t := &keyTable{}
 	t.class['-'], t.class['_'], t.class['.'] = skipClass, skipClass, skipClass
@@ -132,29 +135,24 @@ func newKeyTable(mask, keep []string) (*keyTable, error) {
 	for c := 'A'; c <= 'Z'; c++ {
 		t.class[c] = t.class[c+'a'-'A']
 	}
-	t.stride = cols + 1
-	t.next = make([]uint16, t.stride) // the root
-	t.flags = make([]uint8, 1)
+	t.stride = uint32(cols + 1)
+	t.rows = make([]uint32, t.stride) // the root
 	for g, list := range names {
-		flag := uint8(flagMask)
+		flag := uint32(flagMask)
 		if g == 1 {
 			flag = flagKeep
 		}
 		for _, n := range list {
-			node := 0
+			node := uint32(0)
 			for i := len(n) - 1; i >= 0; i-- {
-				at := node*t.stride + int(t.class[n[i]])
-				if t.next[at] == 0 {
-					if len(t.flags) >= 1<<16-1 {
-						return nil, fmt.Errorf("keys too long: more than %d trie nodes", 1<<16-1)
-					}
-					t.next[at] = uint16(len(t.flags))
-					t.flags = append(t.flags, 0)
-					t.next = append(t.next, make([]uint16, t.stride)...)
+				at := node + uint32(t.class[n[i]])
+				if t.rows[at] == 0 {
+					t.rows[at] = uint32(len(t.rows))
+					t.rows = append(t.rows, make([]uint32, t.stride)...)
 				}
-				node = int(t.next[at])
+				node = t.rows[at]
 			}
-			t.flags[node] |= flag
+			t.rows[node] |= flag
 		}
 	}
 	return t, nil
@@ -164,24 +162,25 @@ func newKeyTable(mask, keep []string) (*keyTable, error) {
 // name, Mask when it ends with a sensitive name, Scan otherwise.
 func (t *keyTable) action(key string) Action {
 	act := Scan
-	node := 0
+	rows := t.rows
+	node := uint32(0)
 	for i := len(key) - 1; i >= 0; i-- {
 		c := t.class[key[i]]
 		if c == skipClass {
 			continue
 		}
-		if c == 0 {
+		at := node + uint32(c)
+		if c == 0 || at >= uint32(len(rows)) {
 			return act
 		}
-		node = int(t.next[node*t.stride+int(c)])
-		if node == 0 {
+		if node = rows[at]; node == 0 || node >= uint32(len(rows)) {
 			return act
 		}
-		if t.flags[node]&flagMask != 0 {
+		if rows[node]&flagMask != 0 {
 			act = Mask
 		}
 	}
-	if t.flags[node]&flagKeep != 0 {
+	if rows[node]&flagKeep != 0 {
 		return Keep
 	}
 	return act

@@ -71,7 +71,10 @@ type Policy struct {
 
 // compiled is one immutable version of a policy's rules.
 type compiled struct {
-	trigger [256]uint8 // byte → handler (hNone, hDigit, ...)
+	// trigger maps the previous byte's class<<8 | the byte to a handler
+	// (hNone, hDigit, ...). Only the first numPrevClasses<<8 entries are
+	// used; the size lets a uint16 index it with no bounds check.
+	trigger [1 << 16]uint8
 	on      [builtinCount]bool
 	styles  [builtinCount]Style
 	counts  [builtinCount]*atomic.Uint64
@@ -136,6 +139,10 @@ func (p *Policy) load() *compiled {
 	if c := p.cur.Load(); c != nil {
 		return c
 	}
+	return p.loadDefault()
+}
+
+func (p *Policy) loadDefault() *compiled {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if c := p.cur.Load(); c != nil {
@@ -323,12 +330,22 @@ func (p *Policy) String(s string) (string, bool) {
 	if p == nil {
 		return s, false
 	}
-	c := p.load()
-	first, ok := c.first(s, 0, nil)
+	return p.load().scan(s)
+}
+
+// scan is String with the rules c.
+func (c *compiled) scan(s string) (string, bool) {
+	var m match
+	var ok bool
+	if len(c.custom) == 0 {
+		m, ok = c.find(s, 0)
+	} else {
+		m, ok = c.first(s, 0, nil)
+	}
 	if !ok {
 		return s, false
 	}
-	return c.redact(s, first), true
+	return c.redact(s, m), true
 }
 
 // States of a custom detector's cached match in a scan (match.start).

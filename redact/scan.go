@@ -1,16 +1,55 @@
 package redact
 
 import (
+	"math/bits"
 	"net/netip"
 	"strings"
 )
 
-// The scanner makes one pass over the text looking up each byte in a
-// 256-entry table. Most bytes of log text trigger nothing and cost one
-// load and one branch; a trigger byte runs the small handler for the
-// detectors that can have a match around it, and only a candidate that
-// passes a handler's cheap checks reaches a validator. Nothing allocates
-// until a match is found.
+// The scanner makes one pass over the text looking up each byte, together
+// with the class of the byte before it, in a table. Most bytes of log text
+// trigger nothing and cost a load and a well-predicted branch. A byte
+// triggers only where a match can start around it: a digit that begins a
+// number (not one inside a hex id, a word or a decimal fraction), a
+// capital A or a B that begins a word, a '-' or '_' after the letters of
+// a token prefix, and the rare '@', '+', '=' and '"…":'. A trigger runs
+// the small handler of its detectors; only a candidate that passes a
+// handler's cheap checks reaches a validator. Nothing allocates until a
+// match is found.
+
+// Classes of the byte before the one looked at (prevClass); prevRow
+// holds them shifted to index the trigger table's rows.
+const (
+	pcOther = iota // start of text, space, punctuation, non-ASCII
+	pcAlnum        // a digit, or a letter of no class below
+	pcDot          // '.'
+	pcDash         // '-'
+	pcQuote        // '"'
+	pcPrefix       // a lower-case letter that ends a token prefix: a b k o p r s u
+	pcUpper        // A-Z
+	numPrevClasses = 8
+)
+
+// prevClass maps a byte to its class as the previous byte.
+var prevClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			t[c] = pcUpper
+		case strings.IndexByte("abkoprsu", byte(c)) >= 0:
+			t[c] = pcPrefix
+		case isAlnum[c]:
+			t[c] = pcAlnum
+		case c == '.':
+			t[c] = pcDot
+		case c == '-':
+			t[c] = pcDash
+		case c == '"':
+			t[c] = pcQuote
+		}
+	}
+	return t
+}()
 
 // Handlers, the values of compiled.trigger. Zero means "not a trigger".
 const (
@@ -36,6 +75,8 @@ type match struct {
 }
 
 // buildTriggers fills the trigger table for the detectors that are on.
+// The table must trigger wherever a handler can find a match; it may
+// trigger more (the handlers check again), never less.
 func (c *compiled) buildTriggers() {
 	on := func(ids ...detID) bool {
 		for _, id := range ids {
@@ -45,63 +86,138 @@ func (c *compiled) buildTriggers() {
 		}
 		return false
 	}
-	set := func(h uint8, bytes string) {
-		for i := 0; i < len(bytes); i++ {
-			c.trigger[bytes[i]] = h
+	set := func(h uint8, bytes string, after ...int) {
+		for _, pc := range after {
+			for i := 0; i < len(bytes); i++ {
+				c.trigger[pc<<8|int(bytes[i])] = h
+			}
 		}
 	}
-	if on(dCard, dCNID, dPhone, dIBAN, dIP) {
-		set(hDigit, "0123456789")
+	all := []int{pcOther, pcAlnum, pcDot, pcDash, pcQuote, pcPrefix, pcUpper}
+	wordStart := []int{pcOther, pcDot, pcDash, pcQuote}
+	if on(dCard, dCNID, dPhone, dIP) {
+		// A number starts after a non-alphanumeric byte other than '.'
+		// (after a '.' it is a fraction or a version's part).
+		set(hDigit, "0123456789", pcOther, pcDash, pcQuote)
+	}
+	if on(dIBAN) {
+		// An IBAN's check digits follow its two capitals.
+		set(hDigit, "0123456789", pcUpper)
 	}
 	if on(dPhone) {
-		set(hPlus, "+")
+		set(hPlus, "+", all...)
 	}
 	if on(dURLPassword, dEmail) {
-		set(hAt, "@")
+		set(hAt, "@", all...)
 	}
 	if on(dParam) {
-		set(hEquals, "=")
+		set(hEquals, "=", all...)
+		set(hColon, ":", pcQuote)
 	}
-	if on(dParam, dIP) {
-		set(hColon, ":")
+	if on(dIP) {
+		set(hColon, ":", all...)
 	}
 	if on(dBearer) {
-		set(hB, "Bb")
+		set(hB, "Bb", wordStart...)
 	}
 	if on(dJWT) {
-		set(hJ, "J")
+		set(hJ, "J", all...)
 	}
-	if on(dPrivateKey, dSlackToken) {
-		set(hDash, "-")
+	if on(dPrivateKey) {
+		set(hDash, "-", pcDash) // the second dash of -----BEGIN
+	}
+	if on(dSlackToken) {
+		set(hDash, "-", pcPrefix) // xoxb-
 	}
 	if on(dGitHubToken, dStripeKey) {
-		set(hUnderscore, "_")
+		set(hUnderscore, "_", pcPrefix) // ghp_, github_, sk_
 	}
 	if on(dAWSKey, dGoogleAPIKey) {
-		set(hA, "A")
+		set(hA, "A", wordStart...)
 	}
 }
 
-// find returns the first built-in match in s that starts at or after lo,
-// looking at trigger bytes from lo on.
-func (c *compiled) find(s string, lo int) (match, bool) {
+// nextTrigger returns the position of the first byte at or after i that
+// triggers a handler, and the handler; len(s) and hNone when there is
+// none. It is the hot loop of every scan: it looks at eight bytes per
+// round, with eight independent table lookups the processor runs side by
+// side and one branch for all of them. Numbers too short to be anything
+// are passed over here, without returning to find.
+func (c *compiled) nextTrigger(s string, i int) (int, uint8) {
 	t := &c.trigger
-	i := lo
+	pc := uint16(pcOther << 8)
+	if i > 0 && i <= len(s) {
+		pc = prevRow[s[i-1]]
+	}
 	for {
-		// The hot loop: skip bytes that trigger nothing.
-		for i < len(s) && t[s[i]] == hNone {
-			i++
+		for i+8 <= len(s) {
+			w := s[i : i+8]
+			x := uint64(t[pc|uint16(w[0])]) |
+				uint64(t[prevRow[w[0]]|uint16(w[1])])<<8 |
+				uint64(t[prevRow[w[1]]|uint16(w[2])])<<16 |
+				uint64(t[prevRow[w[2]]|uint16(w[3])])<<24 |
+				uint64(t[prevRow[w[3]]|uint16(w[4])])<<32 |
+				uint64(t[prevRow[w[4]]|uint16(w[5])])<<40 |
+				uint64(t[prevRow[w[5]]|uint16(w[6])])<<48 |
+				uint64(t[prevRow[w[6]]|uint16(w[7])])<<56
+			if x != 0 {
+				if k := bits.TrailingZeros64(x) >> 3; k > 0 {
+					i += k
+					pc = prevRow[w[k-1]]
+				}
+				break
+			}
+			pc = prevRow[w[7]]
+			i += 8
+		}
+		for ; i < len(s); i++ {
+			b := s[i]
+			if t[pc|uint16(b)] != hNone {
+				break
+			}
+			pc = prevRow[b]
 		}
 		if i >= len(s) {
+			return len(s), hNone
+		}
+		h := t[pc|uint16(s[i])]
+		if h != hDigit {
+			return i, h
+		}
+		j := runEnd(s, i+1, &isDigit)
+		if j-i >= 11 || c.shortRunCandidate(s, i, j) {
+			return i, h
+		}
+		i, pc = j, prevRow['0']
+	}
+}
+
+// prevRow is prevClass shifted to the row of the trigger table.
+var prevRow = func() (t [256]uint16) {
+	for c := range t {
+		t[c] = uint16(prevClass[c]) << 8
+	}
+	return t
+}()
+
+// find returns the first built-in match in s that starts at or after lo,
+// looking at trigger bytes from lo on. Each case first makes the cheapest
+// check that rules out the usual trigger (a short number, a capital A
+// starting a word), so that the handlers, and the validators behind them,
+// run on real candidates only.
+func (c *compiled) find(s string, lo int) (match, bool) {
+	i := lo
+	for {
+		var h uint8
+		if i, h = c.nextTrigger(s, i); h == hNone {
 			return match{}, false
 		}
-		var (
-			m    match
-			next int
-		)
-		switch t[s[i]] {
+		var m match
+		next := i + 1
+		switch h {
 		case hDigit:
-			m, next = c.onDigit(s, i, lo)
+			j := runEnd(s, i+1, &isDigit)
+			m, next = c.onDigit(s, i, j, lo)
 		case hPlus:
 			m, next = c.onPlus(s, i)
 		case hAt:
@@ -111,17 +227,24 @@ func (c *compiled) find(s string, lo int) (match, bool) {
 		case hColon:
 			m, next = c.onColon(s, i, lo)
 		case hB:
+			if i+1 >= len(s) || s[i+1]|0x20 != 'e' && s[i+1]|0x20 != 'a' {
+				break
+			}
 			m, next = c.onB(s, i)
 		case hJ:
+			if i < 2 || s[i-1] != 'y' || s[i-2] != 'e' {
+				break
+			}
 			m, next = c.onJ(s, i, lo)
 		case hDash:
 			m, next = c.onDash(s, i, lo)
 		case hUnderscore:
 			m, next = c.onUnderscore(s, i, lo)
 		case hA:
+			if i+1 >= len(s) || s[i+1] != 'K' && s[i+1] != 'S' && s[i+1] != 'I' {
+				break
+			}
 			m, next = c.onA(s, i)
-		default:
-			next = i + 1
 		}
 		if m.end > m.start {
 			m.custom = -1
@@ -129,6 +252,29 @@ func (c *compiled) find(s string, lo int) (match, bool) {
 		}
 		i = max(next, i+1)
 	}
+}
+
+// shortRunCandidate reports whether a run of fewer than 11 digits,
+// [i, j), may start a match: the check digits of an IBAN after two
+// capitals, the first group of a card number in groups, the first part
+// of an IPv4 address. Every other short number (most numbers in logs) is
+// skipped without a call.
+//
+// It is written to be inlined into nextTrigger.
+func (c *compiled) shortRunCandidate(s string, i, j int) bool {
+	if i > 0 && isAlnum[s[i-1]] {
+		return c.on[dIBAN] && j-i >= 2 && i >= 2 && isUpper[s[i-1]] && isUpper[s[i-2]]
+	}
+	if j+3 >= len(s) {
+		return false
+	}
+	switch s[j] {
+	case ' ', '-':
+		return j-i == 4 && c.on[dCard] && isDigit[s[j+1]] && isDigit[s[j+2]] && isDigit[s[j+3]]
+	case '.':
+		return j-i <= 3 && c.on[dIP]
+	}
+	return false
 }
 
 // found builds the match [start, end) of detector d.
@@ -143,14 +289,11 @@ func notAlnumAt(s string, i int) bool {
 }
 
 // numberStartsAt reports whether a run of digits starting at i stands on
-// its own on the left: not glued to a letter or digit, and not the
-// fraction of a decimal number ("0.13812345678").
+// its own on the left: not glued to a letter or digit, and not after a
+// '.' (the fraction of a decimal number, a part of a version or of a
+// dotted name: "0.13812345678", "v1.13812345678").
 func numberStartsAt(s string, i int) bool {
-	if i == 0 {
-		return true
-	}
-	p := s[i-1]
-	return !isAlnum[p] && !(p == '.' && i >= 2 && isDigit[s[i-2]])
+	return i == 0 || !isAlnum[s[i-1]] && s[i-1] != '.'
 }
 
 // numberEndsAt reports whether a number ending before j stands on its own
@@ -173,11 +316,10 @@ func runEnd(s string, i int, class *[256]bool) int {
 	return i
 }
 
-// onDigit handles a run of digits starting at i: a card number, a China
+// onDigit handles the run of digits [i, j): a card number, a China
 // identity number or mobile number, the check digits of an IBAN, an IPv4
 // address. The run is skipped as a whole when nothing matches.
-func (c *compiled) onDigit(s string, i, lo int) (match, int) {
-	j := runEnd(s, i, &isDigit)
+func (c *compiled) onDigit(s string, i, j, lo int) (match, int) {
 	n := j - i
 	if !numberStartsAt(s, i) {
 		// Glued to a letter: only an IBAN starts that way, with two
@@ -701,10 +843,11 @@ func (c *compiled) onJ(s string, i, lo int) (match, int) {
 	return found(dJWT, start, e)
 }
 
-// onDash handles the body of a PEM private key block and Slack tokens.
+// onDash handles the body of a PEM private key block (triggered by the
+// second dash of -----BEGIN) and Slack tokens (the dash of xoxb-).
 func (c *compiled) onDash(s string, i, lo int) (match, int) {
-	if c.on[dPrivateKey] && strings.HasPrefix(s[i:], "-----BEGIN ") {
-		if m, next, ok := pemBodyAt(s, i); ok {
+	if c.on[dPrivateKey] && i > lo && strings.HasPrefix(s[i-1:], "-----BEGIN ") {
+		if m, next, ok := pemBodyAt(s, i-1); ok {
 			return m, next
 		}
 	}

@@ -439,14 +439,6 @@ func (w *walker) walkSeq(v reflect.Value) (any, bool) {
 	return out, true
 }
 
-// scan is String for the walk.
-func (c *compiled) scan(s string) (string, bool) {
-	m, ok := c.first(s, 0, nil)
-	if !ok {
-		return s, false
-	}
-	return c.redact(s, m), true
-}
 
 // maskKeyValue masks the value of a sensitive key in the key style.
 func (c *compiled) maskKeyValue(v reflect.Value) any {
@@ -508,11 +500,10 @@ func (c *compiled) maskAs(name string, v reflect.Value) string {
 // computed from: a string or []byte as it is, a number or boolean as Go
 // formats it, through pointers and interfaces, anything else as its JSON.
 func valueText(v reflect.Value) (string, bool) {
+	for n := 0; n < 8 && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && !v.IsNil(); n++ {
+		v = v.Elem()
+	}
 	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			return valueText(v.Elem())
-		}
 	case reflect.String:
 		return v.String(), true
 	case reflect.Bool:
