@@ -20,13 +20,13 @@ import (
 // Classes of the byte before the one looked at (prevClass); prevRow
 // holds them shifted to index the trigger table's rows.
 const (
-	pcOther = iota // start of text, space, punctuation, non-ASCII
-	pcAlnum        // a digit, or a letter of no class below
-	pcDot          // '.'
-	pcDash         // '-'
-	pcQuote        // '"'
-	pcPrefix       // a lower-case letter that ends a token prefix: a b k o p r s u
-	pcUpper        // A-Z
+	pcOther        = iota // start of text, space, punctuation, non-ASCII
+	pcAlnum               // a digit, or a letter of no class below
+	pcDot                 // '.'
+	pcDash                // '-'
+	pcQuote               // '"'
+	pcPrefix              // a lower-case letter that ends a token prefix: a b k o p r s u
+	pcUpper               // A-Z
 	numPrevClasses = 8
 )
 

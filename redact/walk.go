@@ -439,7 +439,6 @@ func (w *walker) walkSeq(v reflect.Value) (any, bool) {
 	return out, true
 }
 
-
 // maskKeyValue masks the value of a sensitive key in the key style.
 func (c *compiled) maskKeyValue(v reflect.Value) any {
 	c.keyCount.Add(1)
