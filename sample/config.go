@@ -44,7 +44,7 @@ type Config struct {
 
 	// Trace keeps records by their trace, consistently for all records
 	// of a trace, in every process that logs it.
-	Trace TraceRule `json:"trace"`
+	Trace TraceRule `json:"trace,omitzero"`
 
 	// LevelRates is the fraction of records kept at each level, between
 	// 0 and 1, chosen at random record by record. The keys are the four
@@ -54,11 +54,11 @@ type Config struct {
 	LevelRates map[slog.Level]float64 `json:"level_rates,omitempty"`
 
 	// Burst limits how often one key (a message, by default) is written.
-	Burst BurstRule `json:"burst"`
+	Burst BurstRule `json:"burst,omitzero"`
 
 	// Overload keeps only important records while the rate of records
 	// is too high for the outputs.
-	Overload OverloadRule `json:"overload"`
+	Overload OverloadRule `json:"overload,omitzero"`
 }
 
 // Match selects records by one of their attributes.
@@ -98,17 +98,17 @@ type TraceRule struct {
 }
 
 // BurstRule keeps, for each key, the First records of every Interval and
-// after them one in Thereafter, as zap's sampler does; but where zap
-// counts to keep exactly every Thereafter-th, this rule draws at random
-// (keeping each with probability 1/Thereafter), so that once a key has
-// had its First records, deciding about it writes no shared memory and a
-// flood of one message from every core does not queue on its counter.
+// after them one in Thereafter, like zap's sampler. Where zap counts to
+// keep exactly every Thereafter-th, this rule draws at random (keeping
+// each with probability 1/Thereafter): once a key has had its First
+// records, deciding about it writes no shared memory, so a flood of one
+// message from every core does not queue on its counter.
 //
 // The counts are held in a table of Slots counters, whatever the number
 // of distinct keys: two keys whose hashes share a slot share its count,
 // so the rarer key may lose records to the busier one. With 4096 slots
-// and a few hundred busy keys that happens to a few percent of them;
-// raise Slots if many keys are busy at once. Intervals are measured on
+// and 300 busy keys, about 7% of them share a slot with another; raise
+// Slots if many keys are busy at once. Intervals are measured on
 // the record's time, not on a clock read by the sampler.
 type BurstRule struct {
 	// First records per key and interval are kept. The rule is off when
