@@ -30,6 +30,6 @@ func (f *File) Settle() {
 	select {
 	case f.settle <- done:
 		<-done
-	case <-f.done:
+	case <-f.quit:
 	}
 }

@@ -42,12 +42,13 @@ const retryRotation = time.Second
 // in the order of the Writes; a rotation happens between two Writes,
 // never inside one. Make one with Open.
 //
-// A Write takes a lock, compares the size (and, when a time rotation or
-// the path check is on, the clock) with the next rotation, and writes
-// with one write system call to a file opened with O_APPEND. Rotation
-// renames the file to a backup, opens a new one with the old one's mode
-// and owner, and hands the backup to the File's goroutine, which
-// compresses it and applies retention while writes go on.
+// A Write takes a lock, compares the size with MaxSize, and writes with
+// one write system call to a file opened with O_APPEND: it reads no clock
+// and allocates nothing. Rotation renames the file to a backup, opens a
+// new one with the old one's mode and owner, and hands the backup to the
+// File's housekeeping goroutine, which compresses it and applies retention
+// while writes go on; a second goroutine does what is due at a time (time
+// rotations, the path check of Options.CheckInterval).
 //
 // A failed Write returns the error and is counted (write_errors_total);
 // when the disk is full, a record written only in part is cut off again,
@@ -57,19 +58,18 @@ const retryRotation = time.Second
 type File struct {
 	c *config
 
-	mu        sync.Mutex
-	f         file        // nil after a failed open: the next Write opens again
-	info      fs.FileInfo // of f, to see that the path still names it
-	mode      fs.FileMode // permission and owner for the next new file
-	uid, gid  int         // -1: leave the owner as created
-	size      int64       // bytes in f that hold whole records
-	dirty     bool        // f has a partial record after size: cut it first
-	regular   bool        // f is a regular file, so it can be cut
-	closed    bool
-	nextEvent int64 // Unix ns of the earlier of rotateAt and checkAt
-	rotateAt  int64 // Unix ns of the next time rotation, or max
-	checkAt   int64 // Unix ns of the next path check, or max
-	retryAt   int64 // Unix ns before which a failed rotation is not retried
+	mu       sync.Mutex
+	f        file        // nil after a failed open: the next Write opens again
+	info     fs.FileInfo // of f, to see that the path still names it
+	mode     fs.FileMode // permission and owner for the next new file
+	uid, gid int         // -1: leave the owner as created
+	size     int64       // bytes in f that hold whole records
+	dirty    bool        // f has a partial record after size: cut it first
+	regular  bool        // f is a regular file, so it can be cut
+	closed   bool
+	rotateAt int64 // Unix ns of the next time rotation, or never
+	checkAt  int64 // Unix ns of the next path check, or never
+	retryAt  int64 // Unix ns before which a failed rotation is not retried
 
 	rotations   atomic.Uint64
 	writeErrors atomic.Uint64
@@ -78,8 +78,8 @@ type File struct {
 
 	wake   chan struct{}      // a rotation happened: compress, prune
 	settle chan chan struct{} // tests: run a pass and say when done
-	quit   chan struct{}
-	done   chan struct{}
+	quit   chan struct{}      // closed by Close: goroutines, stop
+	wg     sync.WaitGroup     // the goroutines
 }
 
 const never = int64(^uint64(0) >> 1)
@@ -107,7 +107,6 @@ func Open(path string, opts Options) (*File, error) {
 		wake:      make(chan struct{}, 1),
 		settle:    make(chan chan struct{}),
 		quit:      make(chan struct{}),
-		done:      make(chan struct{}),
 	}
 	if err := os.MkdirAll(c.dir, c.dirMode); err != nil {
 		return nil, fmt.Errorf("rotate: create directory: %w", err)
@@ -137,12 +136,16 @@ func Open(path string, opts Options) (*File, error) {
 	if c.checkEvery > 0 {
 		f.checkAt = now.Add(c.checkEvery).UnixNano()
 	}
-	f.plan()
 	select {
 	case f.wake <- struct{}{}: // the first pass tidies up after earlier runs
 	default: // a rotation in Open asked for it already
 	}
-	go f.run()
+	f.wg.Add(1)
+	go f.housekeeper()
+	if c.timeRotation || c.checkEvery > 0 {
+		f.wg.Add(1)
+		go f.timekeeper()
+	}
 	return f, nil
 }
 
@@ -154,11 +157,6 @@ func (f *File) Write(p []byte) (int, error) {
 	if f.closed {
 		f.writeErrors.Add(1)
 		return 0, f.closedErr
-	}
-	if f.c.timedWrites {
-		if now := f.c.Now().UnixNano(); now >= f.nextEvent {
-			f.onTime(now)
-		}
 	}
 	if f.c.MaxSize > 0 && f.size > 0 && f.size+int64(len(p)) > f.c.MaxSize {
 		f.rotateForSize()
@@ -207,9 +205,9 @@ func (f *File) recoverLocked() error {
 }
 
 // onTime runs what the clock says is due: a time rotation, a path check.
-func (f *File) onTime(now int64) {
-	if now >= f.rotateAt && now >= f.retryAt {
-		t := time.Unix(0, now)
+func (f *File) onTime(t time.Time) {
+	now := t.UnixNano()
+	if f.c.timeRotation && now >= f.rotateAt && now >= f.retryAt {
 		if f.size > 0 {
 			f.rotateLocked(time.Unix(0, f.rotateAt), t)
 		} else {
@@ -217,17 +215,10 @@ func (f *File) onTime(now int64) {
 			f.rotateAt = f.c.nextRotation(t).UnixNano()
 		}
 	}
-	if now >= f.checkAt {
+	if f.c.checkEvery > 0 && now >= f.checkAt {
 		f.checkPath()
 		f.checkAt = now + int64(f.c.checkEvery)
 	}
-	f.plan()
-}
-
-// plan sets nextEvent, the clock reading at which Write calls onTime: the
-// next rotation (not before a failed one may be retried) or path check.
-func (f *File) plan() {
-	f.nextEvent = min(max(f.rotateAt, f.retryAt), f.checkAt)
 }
 
 // rotateForSize rotates before a write that would pass MaxSize, unless a
@@ -246,7 +237,6 @@ func (f *File) rotateForSize() {
 // tries again after retryRotation; when only the new open fails, Writes
 // return that error until an open succeeds.
 func (f *File) rotateLocked(at, now time.Time) {
-	defer f.plan()
 	if f.f == nil {
 		return // nothing open to rotate; the next Write opens
 	}
@@ -437,7 +427,7 @@ func (f *File) Close() error {
 	}
 	f.mu.Unlock()
 	close(f.quit)
-	<-f.done
+	f.wg.Wait()
 	if err != nil {
 		return fmt.Errorf("rotate: close %s: %w", f.c.path, err)
 	}

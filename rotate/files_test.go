@@ -124,9 +124,9 @@ func TestReopen(t *testing.T) {
 	}
 }
 
-// TestDeletedFileRecreated: a deleted file is noticed at the first Write
-// CheckInterval or more after the last check, by the clock, and made again
-// with the same mode; lines before that went to the deleted file.
+// TestDeletedFileRecreated: a deleted file is noticed at the first check
+// CheckInterval after the last, by the clock, and made again with the same
+// mode; lines before that went to the deleted file.
 func TestDeletedFileRecreated(t *testing.T) {
 	dir := t.TempDir()
 	path := join(dir, "app.log")
@@ -137,11 +137,13 @@ func TestDeletedFileRecreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(999 * time.Millisecond)
+	f.Tick()
 	write(t, f, "lost with the deleted file\n")
 	if !missing(path) {
 		t.Fatal("file recreated before CheckInterval passed")
 	}
 	clock.Advance(time.Millisecond)
+	f.Tick()
 	write(t, f, "b\n")
 	if got := content(t, path); got != "b\n" {
 		t.Errorf("recreated file holds %q", got)
@@ -161,6 +163,7 @@ func TestMovedFileFollowed(t *testing.T) {
 	write(t, f, "a\n")
 	os.Rename(path, path+".1")
 	clock.Advance(time.Second)
+	f.Tick()
 	write(t, f, "b\n")
 	if a, b := content(t, path+".1"), content(t, path); a != "a\n" || b != "b\n" {
 		t.Errorf("moved file %q, new file %q", a, b)
@@ -179,6 +182,7 @@ func TestCopyTruncate(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Second)
+	f.Tick()
 	write(t, f, line("b", 600))
 	if got := backups(t, dir, "app"); len(got) != 0 {
 		t.Errorf("rotated after a truncation: %v", got)
@@ -243,7 +247,7 @@ func TestModeAndOwnerKept(t *testing.T) {
 }
 
 // TestMissingDirectories: Open makes the file's directories with DirMode,
-// and a Write makes them again if they are removed.
+// and the path check makes them again if they are removed.
 func TestMissingDirectories(t *testing.T) {
 	dir := join(t.TempDir(), "a", "b")
 	path := join(dir, "c", "app.log")
@@ -259,6 +263,7 @@ func TestMissingDirectories(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Second)
+	f.Tick()
 	write(t, f, "b\n")
 	if got := content(t, path); got != "b\n" {
 		t.Errorf("file in the remade directory holds %q", got)
@@ -305,23 +310,24 @@ func TestSymlink(t *testing.T) {
 	}
 }
 
-// TestCloseStopsGoroutine: the File's goroutine runs until Close, and is
-// gone when Close returns (but for its last instructions: Leaked allows it
-// a moment to exit after signalling that it is done).
-func TestCloseStopsGoroutine(t *testing.T) {
-	const match = "rotate.(*File).run"
+// TestCloseStopsGoroutines: the File's two goroutines run until Close, and
+// are gone when Close returns (but for their last instructions: Leaked
+// allows them a moment to exit after signalling that they are done).
+func TestCloseStopsGoroutines(t *testing.T) {
 	f := open(t, join(t.TempDir(), "app.log"), rotate.Options{MaxSize: 10, Interval: time.Hour})
 	write(t, f, line("a", 10))
 	write(t, f, line("b", 10))
-	f.Settle() // the goroutine is running
-	if leaked := leakedNow(match); len(leaked) == 0 {
-		buf := make([]byte, 1<<20)
-		t.Fatalf("no goroutine found before Close: the check would find nothing\n%s", buf[:runtime.Stack(buf, true)])
+	f.Settle() // the goroutines are running
+	for _, g := range []string{"rotate.(*File).housekeeper", "rotate.(*File).timekeeper"} {
+		if leaked := leakedNow(g); len(leaked) != 1 {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d of %s before Close, want 1:\n%s", len(leaked), g, buf[:runtime.Stack(buf, true)])
+		}
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if leaked := logtest.Leaked(time.Second, match); len(leaked) != 0 {
+	if leaked := logtest.Leaked(time.Second, "rotate.(*File)"); len(leaked) != 0 {
 		t.Fatalf("running after Close:\n%s", strings.Join(leaked, "\n\n"))
 	}
 }

@@ -64,9 +64,40 @@ func (l *errorLog) all() []error {
 	return slices.Clone(l.errs)
 }
 
-// open opens a File for a test, with a fake clock unless opts has one and
-// with OnError failing the test unless opts has one; Cleanup closes it.
-func open(t *testing.T, path string, opts rotate.Options) *rotate.File {
+// fakeTimer stands in for the timer of a File's timekeeping goroutine:
+// it fires only when the test ticks it.
+type fakeTimer struct {
+	c     chan time.Time
+	armed chan time.Duration // each sleep the goroutine starts
+}
+
+func newFakeTimer() *fakeTimer {
+	return &fakeTimer{c: make(chan time.Time), armed: make(chan time.Duration, 1000)}
+}
+
+func (ft *fakeTimer) newTimer(d time.Duration) (<-chan time.Time, func() bool) {
+	ft.armed <- d
+	return ft.c, func() bool { return true }
+}
+
+// testFile is a File whose timekeeping the test drives.
+type testFile struct {
+	*rotate.File
+	timer *fakeTimer
+	slept []time.Duration // what the goroutine asked to sleep, in order
+}
+
+// Tick fires the File's timer, as if the time it waited for had come, and
+// returns once the File has done what is due and gone back to sleep.
+func (f *testFile) Tick() {
+	f.timer.c <- time.Time{}
+	f.slept = append(f.slept, <-f.timer.armed)
+}
+
+// open opens a File for a test, with a fake clock unless opts has one, a
+// timer that only Tick fires, and OnError failing the test unless opts has
+// one; Cleanup closes it.
+func open(t *testing.T, path string, opts rotate.Options) *testFile {
 	t.Helper()
 	if opts.Now == nil {
 		opts.Now = newClock(t0).Now
@@ -74,18 +105,23 @@ func open(t *testing.T, path string, opts rotate.Options) *rotate.File {
 	if opts.OnError == nil {
 		opts.OnError = func(err error) { t.Errorf("OnError: %v", err) }
 	}
-	f, err := rotate.Open(path, opts)
+	ft := newFakeTimer()
+	f, err := rotate.Open(path, rotate.WithTimer(opts, ft.newTimer))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	return f
+	tf := &testFile{File: f, timer: ft}
+	if opts.CheckInterval >= 0 || opts.Interval > 0 || len(opts.At) > 0 {
+		tf.slept = append(tf.slept, <-ft.armed) // the goroutine is asleep
+	}
+	return tf
 }
 
-// write writes s to f and fails t on error.
-func write(t *testing.T, f *rotate.File, s string) {
+// write writes s to w and fails t on error.
+func write(t *testing.T, w io.Writer, s string) {
 	t.Helper()
-	if n, err := f.Write([]byte(s)); err != nil || n != len(s) {
+	if n, err := w.Write([]byte(s)); err != nil || n != len(s) {
 		t.Fatalf("Write(%q) = %d, %v", s, n, err)
 	}
 }

@@ -75,23 +75,26 @@ type Options struct {
 	// replace anything there that is not a symbolic link.
 	Symlink string
 
-	// CheckInterval is how often, at most, a Write checks (one stat) that
-	// the path still names the open file, by the clock. When the file was
-	// deleted or moved away (logrotate without a SIGHUP), the path is
-	// opened again: lines written up to CheckInterval after the change
-	// still go to the old file (lost with it, if it was deleted), later
-	// ones to the path. When the file was truncated (copytruncate), its
-	// size is read again. 0 means one second; negative turns the check
-	// off (use Reopen).
+	// CheckInterval is how often the File's goroutine checks (one stat)
+	// that the path still names the open file. When the file was deleted
+	// or moved away (logrotate without a SIGHUP), the path is opened
+	// again: lines written up to CheckInterval after the change still go
+	// to the old file (lost with it, if it was deleted), later ones to the
+	// path. When the file was truncated (copytruncate), its size is read
+	// again. 0 means one second; negative turns the check off (use
+	// Reopen).
 	CheckInterval time.Duration
 
 	// Now is the clock, for rotation times, backup names and retention
-	// by age; nil means time.Now. It is called from Writes and from the
-	// File's goroutine, so it must be safe for concurrent use.
-	// Time-based rotation is checked on each Write against it, so a test
-	// that moves a fake clock on and writes sees the rotation at once; a
-	// File also rotates an idle file on time, with a real-time timer that
-	// waits for the distance to the next rotation as this clock tells it.
+	// by age; nil means time.Now. It must be safe for concurrent use.
+	// Writes do not read it (only to name a backup): a goroutine of the
+	// File's sleeps until the next rotation time or path check as Now
+	// tells it, at most CheckInterval (or a minute) at a time, and then
+	// rotates or checks. So a time rotation happens on time even when no
+	// one writes, a line written at the very moment may still go to the
+	// old file, and a jump of the wall clock is noticed within
+	// CheckInterval. Tests with a fake clock fire that goroutine's timer
+	// (export_test.go) rather than sleep.
 	Now func() time.Time
 
 	// OnError receives errors that no Write returns: a failed rotation,
@@ -158,7 +161,6 @@ type config struct {
 	checkEvery        time.Duration // 0: no path check
 	timeRotation      bool
 	nameLoc           *time.Location
-	timedWrites       bool // Write reads the clock
 	fileMode, dirMode fs.FileMode
 }
 
@@ -246,7 +248,6 @@ func validate(path string, opts Options) (*config, error) {
 		c.checkEvery = opts.CheckInterval
 	}
 	c.timeRotation = c.Interval > 0 || len(c.at) > 0
-	c.timedWrites = c.timeRotation || c.checkEvery > 0
 	if c.Now == nil {
 		c.Now = time.Now
 	}

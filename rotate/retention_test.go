@@ -10,7 +10,7 @@ import (
 
 // rotateMinutely opens a file with opts and a fake clock, and makes n
 // backups one minute apart (one 100-byte line each, at t0+1m, t0+2m, ...).
-func rotateMinutely(t *testing.T, dir string, n int, opts rotate.Options) (*rotate.File, *fakeClock) {
+func rotateMinutely(t *testing.T, dir string, n int, opts rotate.Options) (*testFile, *fakeClock) {
 	t.Helper()
 	clock := newClock(t0)
 	opts.Now = clock.Now

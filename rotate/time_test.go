@@ -3,7 +3,6 @@ package rotate_test
 import (
 	"os"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata" // the zone tests do not depend on the machine's zoneinfo
@@ -41,12 +40,15 @@ func TestIntervalRotation(t *testing.T) {
 
 	// An empty file is not rotated: no empty backups.
 	clock.Set(time.Date(2026, 11, 21, 11, 30, 0, 0, time.UTC))
+	f.Tick()
 	write(t, f, "a\n")
 	clock.Set(time.Date(2026, 11, 21, 11, 59, 59, 999e6, time.UTC))
+	f.Tick()
 	write(t, f, "b\n")
 	expect(t, dir, nil, "a\nb\n")
 
 	clock.Set(time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC))
+	f.Tick()
 	write(t, f, "c\n")
 	expect(t, dir, map[string]string{"app-2026-11-21T12-00-00.000Z.log": "a\nb\n"}, "c\n")
 
@@ -54,10 +56,13 @@ func TestIntervalRotation(t *testing.T) {
 	// for 13:00, when its file stopped receiving lines, and the next one
 	// is due at 15:00.
 	clock.Set(time.Date(2026, 11, 21, 14, 20, 0, 0, time.UTC))
+	f.Tick()
 	write(t, f, "d\n")
 	clock.Set(time.Date(2026, 11, 21, 14, 59, 0, 0, time.UTC))
+	f.Tick()
 	write(t, f, "e\n")
 	clock.Set(time.Date(2026, 11, 21, 15, 0, 0, 0, time.UTC))
+	f.Tick()
 	write(t, f, "f\n")
 	expect(t, dir, map[string]string{
 		"app-2026-11-21T12-00-00.000Z.log": "a\nb\n",
@@ -80,12 +85,16 @@ func TestTimesOfDayAcrossDST(t *testing.T) {
 	f := open(t, join(dir, "app.log"), rotate.Options{At: []string{"12:00", "00:00"}, Location: ny, Uncompressed: true, Now: clock.Now})
 	write(t, f, "a\n")
 	clock.Set(at(8, 0, 0)) // midnight EST = 05:00 UTC
+	f.Tick()
 	write(t, f, "b\n")
 	clock.Set(at(8, 11, 59)) // 02:00-03:00 skipped
+	f.Tick()
 	write(t, f, "c\n")
 	clock.Set(at(8, 12, 0)) // noon EDT = 16:00 UTC, 11 hours after midnight
+	f.Tick()
 	write(t, f, "d\n")
 	clock.Set(at(9, 0, 0)) // midnight EDT = 04:00 UTC
+	f.Tick()
 	write(t, f, "e\n")
 	expect(t, dir, map[string]string{
 		"app-2026-03-08T05-00-00.000Z.log": "a\n",
@@ -106,14 +115,18 @@ func TestSkippedTimeOfDay(t *testing.T) {
 	f := open(t, join(dir, "app.log"), rotate.Options{At: []string{"02:30"}, Location: ny, Uncompressed: true, Now: clock.Now})
 	write(t, f, "a\n")
 	clock.Set(time.Date(2026, 3, 8, 1, 59, 59, 0, ny))
+	f.Tick()
 	write(t, f, "b\n")
 	clock.Set(time.Date(2026, 3, 8, 3, 0, 0, 0, ny))
+	f.Tick()
 	write(t, f, "c\n")
 	clock.Set(time.Date(2026, 3, 8, 23, 0, 0, 0, ny))
+	f.Tick()
 	write(t, f, "d\n")
 	expect(t, dir, map[string]string{"app-2026-03-08T07-00-00.000Z.log": "a\nb\n"}, "c\nd\n")
 	// The next day, 02:30 exists again.
 	clock.Set(time.Date(2026, 3, 9, 2, 30, 0, 0, ny))
+	f.Tick()
 	write(t, f, "e\n")
 	expect(t, dir, map[string]string{
 		"app-2026-03-08T07-00-00.000Z.log": "a\nb\n",
@@ -169,49 +182,34 @@ func TestOverdueAtOpen(t *testing.T) {
 	expect(t, dir, map[string]string{"app-2026-11-21T00-00-00.000Z.log": "yesterday\n"}, "today\nagain\n")
 }
 
-// fakeTimers stands in for the idle timer: the test fires it.
-type fakeTimers struct {
-	c     chan time.Time
-	mu    sync.Mutex
-	armed []time.Duration
-}
-
-func (ft *fakeTimers) newTimer(d time.Duration) (<-chan time.Time, func() bool) {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	ft.armed = append(ft.armed, d)
-	return ft.c, func() bool { return true }
-}
-
-func (ft *fakeTimers) durations() []time.Duration {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	return slices.Clone(ft.armed)
-}
-
-// TestIdleRotation: with no Write after a rotation time, the File's timer
-// rotates the file anyway, and waits for the next rotation as the clock
-// tells it.
-func TestIdleRotation(t *testing.T) {
+// TestTimekeeper: the goroutine sleeps until the next rotation as the clock
+// tells it, but never longer than CheckInterval (or a minute without
+// one), so a jump of the wall clock is noticed; a rotation time passing
+// with no Write rotates the file anyway.
+func TestTimekeeper(t *testing.T) {
 	dir := t.TempDir()
-	clock := newClock(time.Date(2026, 11, 21, 10, 30, 0, 0, time.UTC))
-	ft := &fakeTimers{c: make(chan time.Time)}
-	opts := rotate.WithTimer(rotate.Options{Interval: time.Hour, Uncompressed: true, Now: clock.Now}, ft.newTimer)
-	f := open(t, join(dir, "app.log"), opts)
-	f.Settle() // the goroutine has armed its first timer
+	clock := newClock(time.Date(2026, 11, 21, 10, 59, 30, 0, time.UTC))
+	f := open(t, join(dir, "app.log"), rotate.Options{Interval: time.Hour, CheckInterval: -1, Uncompressed: true, Now: clock.Now})
 	write(t, f, "a\n")
 
-	clock.Set(time.Date(2026, 11, 21, 10, 45, 0, 0, time.UTC))
-	ft.c <- time.Time{} // early (the clock moved less than the timer thought): nothing
-	f.Settle()
+	clock.Set(time.Date(2026, 11, 21, 10, 59, 50, 0, time.UTC))
+	f.Tick() // early (the clock moved less than the timer): nothing
 	expect(t, dir, nil, "a\n")
 
 	clock.Set(time.Date(2026, 11, 21, 11, 0, 0, 0, time.UTC))
-	ft.c <- time.Time{}
+	f.Tick()
 	f.Settle()
 	expect(t, dir, map[string]string{"app-2026-11-21T11-00-00.000Z.log": "a\n"}, "")
-	want := []time.Duration{30 * time.Minute, 15 * time.Minute, time.Hour}
-	if got := ft.durations(); !slices.Equal(got, want) {
-		t.Errorf("timer armed for %v, want %v", got, want)
+	want := []time.Duration{30 * time.Second, 10 * time.Second, time.Minute}
+	if !slices.Equal(f.slept, want) {
+		t.Errorf("slept %v, want %v", f.slept, want)
+	}
+
+	// With a path check, sleeps are CheckInterval at most.
+	g := open(t, join(dir, "other.log"), rotate.Options{Interval: time.Hour, CheckInterval: 5 * time.Second, Now: clock.Now})
+	clock.Set(time.Date(2026, 11, 21, 11, 59, 58, 0, time.UTC))
+	g.Tick()
+	if want := []time.Duration{5 * time.Second, 2 * time.Second}; !slices.Equal(g.slept, want) {
+		t.Errorf("with a check: slept %v, want %v", g.slept, want)
 	}
 }

@@ -12,40 +12,19 @@ import (
 	"time"
 )
 
-// run is the File's one goroutine, started by Open and stopped by Close. It
-// compresses backups and applies retention after each rotation, and
-// rotates an idle file when a rotation time passes without a Write.
-func (f *File) run() {
-	defer close(f.done)
-	var (
-		timer <-chan time.Time
-		stop  func() bool
-	)
-	arm := func() {
-		if stop != nil {
-			stop()
-		}
-		if !f.c.timeRotation {
-			return
-		}
-		f.mu.Lock()
-		next := max(f.rotateAt, f.retryAt)
-		f.mu.Unlock()
-		d := time.Duration(next - f.c.Now().UnixNano())
-		if d <= 0 {
-			// Due but not done (a failed rotation, a clock that stands
-			// still in a test): look again later, never spin.
-			d = retryRotation
-		}
-		timer, stop = f.c.newTimer(d)
-	}
-	arm()
+// The File's goroutines, started by Open and stopped by Close: the
+// housekeeper compresses backups and applies retention after rotations;
+// the timekeeper does what is due at a time, so that Writes never read the
+// clock. They are two so that compressing a large backup does not delay a
+// rotation.
+
+// housekeeper runs housekeep whenever a rotation asks for it, and a last
+// time when the File closes.
+func (f *File) housekeeper() {
+	defer f.wg.Done()
 	for {
 		select {
 		case <-f.quit:
-			if stop != nil {
-				stop()
-			}
 			f.housekeep()
 			return
 		case <-f.wake:
@@ -53,16 +32,43 @@ func (f *File) run() {
 		case done := <-f.settle:
 			f.housekeep()
 			close(done)
-		case <-timer:
-			f.mu.Lock()
-			if !f.closed {
-				if now := f.c.Now().UnixNano(); now >= f.rotateAt {
-					f.onTime(now)
-				}
-			}
-			f.mu.Unlock()
-			arm()
 		}
+	}
+}
+
+// timekeeper sleeps until the next time rotation or path check and runs
+// it. It wakes at least every maxSleep, so that when the wall clock jumps
+// (a VM resumed, NTP stepped it) a rotation is late by maxSleep at most:
+// the timer runs on the monotonic clock, the schedule on the wall clock.
+func (f *File) timekeeper() {
+	defer f.wg.Done()
+	maxSleep := time.Minute
+	if f.c.checkEvery > 0 {
+		maxSleep = f.c.checkEvery
+	}
+	for {
+		f.mu.Lock()
+		next := f.checkAt
+		if f.c.timeRotation {
+			next = min(next, max(f.rotateAt, f.retryAt))
+		}
+		f.mu.Unlock()
+		d := min(time.Duration(next-f.c.Now().UnixNano()), maxSleep)
+		if d <= 0 {
+			d = retryRotation // due but not done (a clock that stands still): never spin
+		}
+		timer, stop := f.c.newTimer(d)
+		select {
+		case <-f.quit:
+			stop()
+			return
+		case <-timer:
+		}
+		f.mu.Lock()
+		if !f.closed {
+			f.onTime(f.c.Now())
+		}
+		f.mu.Unlock()
 	}
 }
 
