@@ -59,13 +59,19 @@ var asyncDests = []asyncDest{
 		if err != nil {
 			tb.Fatal(err)
 		}
-		path := filepath.Join(dir, "app.log")
-		return nil, path, func() int64 {
-			fi, err := os.Stat(path) // phuslu/log's path is a symlink to its file
+		return nil, filepath.Join(dir, "app.log"), func() int64 {
+			// phuslu/log writes to a file named after app.log and the time.
+			entries, err := os.ReadDir(dir)
 			if err != nil {
 				tb.Fatal(err)
 			}
-			return fi.Size()
+			var size int64
+			for _, e := range entries {
+				if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+					size += fi.Size()
+				}
+			}
+			return size
 		}
 	}},
 }
@@ -94,7 +100,10 @@ var asyncWriters = []asyncWriter{
 	{name: "phuslu", lossless: true, open: func(tb testing.TB, dst io.Writer, path string) (io.Writer, func() error) {
 		var pw plog.Writer = plog.IOWriter{Writer: dst}
 		if dst == nil {
-			pw = &plog.FileWriter{Filename: path}
+			// ProcessID and a Cleaner that keeps everything stop it from
+			// making a symlink and removing files in a goroutine it does
+			// not wait for, which races with TempDir's cleanup.
+			pw = &plog.FileWriter{Filename: path, ProcessID: true, Cleaner: func(string, int, []os.FileInfo) {}}
 		}
 		w := &plog.AsyncWriter{Writer: pw, ChannelSize: asyncRecords}
 		return w, w.Close
@@ -243,9 +252,14 @@ func TestAsyncBenchmarkOutputs(t *testing.T) {
 			if err := closeW(); err != nil {
 				t.Fatal(err)
 			}
-			out, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
+			var out []byte
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			for _, e := range entries { // phuslu/log's file is named after path
+				b, err := os.ReadFile(filepath.Join(filepath.Dir(path), e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, b...)
 			}
 			if len(out)%len(rec) != 0 || !bytes.Equal(out, bytes.Repeat(rec, len(out)/len(rec))) {
 				t.Fatalf("%d bytes arrived: not whole, intact records of %d bytes", len(out), len(rec))
