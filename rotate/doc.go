@@ -8,7 +8,7 @@
 // or an async.Writer. Each Write is one record and lands whole in one file.
 //
 //	f, err := rotate.Open("/var/log/app/app.log", rotate.Options{
-//		MaxSize:    100 << 20,   // 100 MiB
+//		MaxSize:    100 << 20,         // 100 MiB
 //		At:         []string{"00:00"}, // and every midnight, local time
 //		MaxBackups: 14,
 //	})
@@ -16,7 +16,7 @@
 //	defer f.Close()
 //
 // Backups are named app-2026-11-21T10-00-00.000Z.log.gz next to the file
-// (see Options.LocalTime); compression happens in the File's goroutine
-// under a hidden temporary name (.app-….log.gz.tmp), so a .gz is always
-// complete. The package uses the standard library only.
+// (see Options.LocalTime); compression happens in a goroutine of the
+// File's under a hidden temporary name (.app-….log.gz.tmp), so a .gz is
+// always complete. The package uses the standard library only.
 package rotate

@@ -85,7 +85,7 @@ type File struct {
 const never = int64(^uint64(0) >> 1)
 
 // Open opens (or creates, with its directories) the log file at path for
-// appending and starts the File's goroutine, which Close stops. A file
+// appending and starts the File's goroutines, which Close stops. A file
 // already there is kept and appended to; when a time rotation is set and
 // the file's last write is from before the latest scheduled rotation (the
 // program was down over it), it is rotated at once. Open also removes
@@ -150,7 +150,9 @@ func Open(path string, opts Options) (*File, error) {
 }
 
 // Write writes p, one record, to the current file, rotating first when p
-// would take the file past MaxSize or a rotation time has passed.
+// would take the file past MaxSize (time rotations happen apart from
+// Writes, in the File's goroutine). A record is never cut: on an error the
+// part written is removed again (see File).
 func (f *File) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -410,7 +412,7 @@ func (f *File) Sync() error {
 }
 
 // Close closes the file, finishes the compression and retention due (so
-// no temporary is left), and stops the File's goroutine before it returns.
+// no temporary is left), and stops the File's goroutines before it returns.
 // Writes after Close return an error wrapping os.ErrClosed, and so does a
 // second Close.
 func (f *File) Close() error {
