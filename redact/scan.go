@@ -20,14 +20,13 @@ import (
 // Classes of the byte before the one looked at (prevClass); prevRow
 // holds them shifted to index the trigger table's rows.
 const (
-	pcOther        = iota // start of text, space, punctuation, non-ASCII
-	pcAlnum               // a digit, or a letter of no class below
-	pcDot                 // '.'
-	pcDash                // '-'
-	pcQuote               // '"'
-	pcPrefix              // a lower-case letter that ends a token prefix: a b k o p r s u
-	pcUpper               // A-Z
-	numPrevClasses = 8
+	pcOther  = iota // start of text, space, punctuation, non-ASCII
+	pcAlnum         // a digit, or a letter of no class below
+	pcDot           // '.'
+	pcDash          // '-'
+	pcQuote         // '"'
+	pcPrefix        // a lower-case letter that ends a token prefix: a b k o p r s u
+	pcUpper         // A-Z
 )
 
 // prevClass maps a byte to its class as the previous byte.
@@ -360,9 +359,8 @@ func (c *compiled) onDigit(s string, i, j, lo int) (match, int) {
 // cardAt checks for a payment card number starting at i, whose first run
 // of digits ends at j: 13–19 digits, contiguous or in groups separated by
 // single spaces or dashes (a first group of four, then groups of three to
-// six, one separator throughout), starting with 2–6 (the major networks'
-// prefixes, which leaves out timestamps and most counters) and passing
-// the Luhn check.
+// six, one separator throughout), with the prefix and length of a card
+// network (cardNetwork) and passing the Luhn check.
 func cardAt(s string, i, j int) (int, bool) {
 	if s[i] < '2' || s[i] > '6' {
 		return 0, false
@@ -388,7 +386,41 @@ func cardAt(s string, i, j int) (int, bool) {
 	if end < len(s)-1 && (s[end] == ' ' || s[end] == '-') && isDigit[s[end+1]] && end != j {
 		return 0, false // a longer grouped number, not a card
 	}
-	return end, luhn(s[i:end])
+	return end, cardNetwork(s[i:end], digits) && luhn(s[i:end])
+}
+
+// cardNetwork reports whether a number of n digits, s (separators
+// included), has the prefix and a length of a card network's numbers:
+// Visa, Mastercard (51–55 and 2221–2720), American Express, Discover,
+// JCB, UnionPay, Diners Club, Maestro. The prefixes leave out most ids,
+// counters and timestamps (which start with 1) and date-based order
+// numbers (20xx is below Mastercard's 2221).
+func cardNetwork(s string, n int) bool {
+	p4, k := 0, 0
+	for i := 0; i < len(s) && k < 4; i++ {
+		if isDigit[s[i]] {
+			p4 = p4*10 + int(s[i]-'0')
+			k++
+		}
+	}
+	p1, p2, p3 := p4/1000, p4/100, p4/10
+	switch {
+	case p1 == 4: // Visa
+		return n == 13 || n == 16 || n == 19
+	case p2 >= 51 && p2 <= 55 || p4 >= 2221 && p4 <= 2720: // Mastercard
+		return n == 16
+	case p2 == 34 || p2 == 37: // American Express
+		return n == 15
+	case p4 == 6011 || p3 >= 644 && p3 <= 649 || p2 == 65, // Discover
+		p4 >= 3528 && p4 <= 3589, // JCB
+		p2 == 62:                 // UnionPay
+		return n >= 16
+	case p2 == 36 || p2 == 38 || p2 == 39 || p3 >= 300 && p3 <= 305: // Diners Club
+		return n >= 14
+	case p2 == 50 || p2 >= 56 && p2 <= 69: // Maestro
+		return true
+	}
+	return false
 }
 
 // ibanAt checks for an IBAN starting at i with a country code that has
@@ -641,7 +673,25 @@ func paramValue(s string, v int) (match, int) {
 	for e < len(s) && !isParamEnd[s[e]] {
 		e++
 	}
+	if e+1 < len(s) && s[e] == ' ' && isAuthScheme(s[v:e]) {
+		// authorization=Bearer <token>: the credential is the secret.
+		e++
+		for e < len(s) && !isParamEnd[s[e]] {
+			e++
+		}
+	}
 	return found(dParam, v, e)
+}
+
+// isAuthScheme reports whether word is an HTTP authentication scheme that
+// a credential follows after a space.
+func isAuthScheme(word string) bool {
+	for _, scheme := range [...]string{"bearer", "basic", "token", "digest", "negotiate"} {
+		if len(word) == len(scheme) && hasPrefixFold(word, scheme) {
+			return true
+		}
+	}
+	return false
 }
 
 // onColon handles "key": value in JSON text (also when the JSON is itself
