@@ -149,7 +149,7 @@ var negatives = []negative{
 	{"fails ID check", "990105194912310021"}, // no such province
 	{"fails mod 97", "DE89370400440532013001"},
 	{"phone-length id", "user 12345678901 logged in"}, // 11 digits starting 12
-	{"long number", "seq=138123456781"},              // 12 digits
+	{"long number", "seq=138123456781"},               // 12 digits
 	{"md5", "d41d8cd98f00b204e9800998ecf8427e"},
 	{"sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
 	{"sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
