@@ -39,13 +39,19 @@ const (
 //   - log:"keep" writes the field as it is, unscanned;
 //   - a field or map key that the key rule finds sensitive is masked, an
 //     allowlisted one is kept as it is;
-//   - every other string, at any depth, is scanned by the detectors.
+//   - every other string, at any depth, is scanned by the detectors, and
+//     so are map keys (keys masked to the same text become one entry).
 //
 // A log tag that is none of these masks the field in full, and a log tag
 // on an embedded struct applies to the fields it promotes. Values of types
 // with their own JSON or text form (json.Marshaler,
 // encoding.TextMarshaler: time.Time, netip.Addr, ...) are kept as they
 // are; so are []byte, numbers and booleans unless a key or tag masks them.
+//
+// One difference remains: the JSON inside a ",string" field's string is
+// written without HTML escaping, as logweave's handler and slog's write
+// everything; an encoder that escapes HTML then escapes it once where
+// encoding/json would escape it twice.
 //
 // The walk never writes to v: unexported fields are not looked at, and the
 // copy is made of new maps, slices and an ordered object type; parts that
@@ -337,8 +343,10 @@ func (w *walker) field(f *field, fv reflect.Value) (value any, changed, keep boo
 }
 
 // walkMap copies the map v when one of its entries changes. Keys are
-// written as encoding/json writes them; maps whose keys it cannot write are
-// left alone (encoding/json fails on them anyway).
+// written as encoding/json writes them, and scanned like values (a map
+// keyed by email address is common); keys masked to the same text become
+// one entry. Maps whose keys encoding/json cannot write are left alone (it
+// fails on them anyway).
 func (w *walker) walkMap(v reflect.Value) (any, bool) {
 	kt := v.Type().Key()
 	switch kt.Kind() {
@@ -351,8 +359,9 @@ func (w *walker) walkMap(v reflect.Value) (any, bool) {
 		}
 	}
 	type change struct {
-		key   string
-		value any
+		name, newName string // newName differs when the key was masked
+		value         any
+		valueChanged  bool
 	}
 	var changes []change
 	iter := v.MapRange()
@@ -361,16 +370,18 @@ func (w *walker) walkMap(v reflect.Value) (any, bool) {
 		if err != nil {
 			return nil, false
 		}
-		var value any
-		changed := false
+		ch := change{name: name, newName: name}
 		switch w.c.keys.action(name) {
 		case Mask:
-			value, changed = w.c.maskKeyValue(iter.Value()), true
+			ch.value, ch.valueChanged = w.c.maskKeyValue(iter.Value()), true
 		case Scan:
-			value, changed = w.walk(iter.Value())
+			ch.value, ch.valueChanged = w.walk(iter.Value())
+			if masked, ok := w.c.scan(name); ok {
+				ch.newName = masked
+			}
 		}
-		if changed {
-			changes = append(changes, change{name, value})
+		if ch.valueChanged || ch.newName != name {
+			changes = append(changes, ch)
 		}
 	}
 	if changes == nil {
@@ -382,8 +393,14 @@ func (w *walker) walkMap(v reflect.Value) (any, bool) {
 		name, _ := mapKeyName(iter.Key())
 		out[name] = iter.Value().Interface()
 	}
+	for i := range changes {
+		if ch := &changes[i]; !ch.valueChanged {
+			ch.value = out[ch.name]
+		}
+		delete(out, changes[i].name)
+	}
 	for _, ch := range changes {
-		out[ch.key] = ch.value
+		out[ch.newName] = ch.value
 	}
 	return out, true
 }
