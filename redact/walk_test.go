@@ -266,7 +266,7 @@ func TestAnyEncodesLikeEncodingJSON(t *testing.T) {
 		"shapes by value": func() any { // PM is not addressable: encoded as a struct
 			return shapes{Mail: piiEmail, PM: ptrMarshaler{"v"}, Str: "s"}
 		},
-		"pii in ,string": func() any { return shapes{Str: piiEmail} },
+		"pii in ,string":  func() any { return shapes{Str: piiEmail} },
 		"pii via pointer": func() any { return &shapes{PP: &pmail} },
 		"pii in any":      func() any { return shapes{Any: []any{1, map[string]any{"deep": piiEmail}}} },
 		"pii as map key":  func() any { return map[string]int{piiEmail: 1, "b": 2} },
