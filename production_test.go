@@ -1,0 +1,317 @@
+package logweave_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/internal/logtest"
+	"github.com/logweave/logweave/stats"
+)
+
+func TestParseConfigOverDefaults(t *testing.T) {
+	c, err := logweave.ParseConfig([]byte(`{
+		"service": "checkout",
+		"level": "debug",
+		"output": {"path": "/tmp/x.log", "rotate": {"max_size": "10MiB", "max_age": "24h"}},
+		"sampling": {"level_rates": {"DEBUG": 0.5}}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := logweave.ProductionConfig("")
+	if c.Service != "checkout" || c.Level != "debug" || c.Output.Rotate.MaxSize != 10<<20 ||
+		time.Duration(c.Output.Rotate.MaxAge) != 24*time.Hour {
+		t.Errorf("file's fields not read: %+v", c)
+	}
+	// Left out of the file: the production defaults.
+	if c.Output.Async == nil || c.Sampling.Burst != def.Sampling.Burst || *c.Sampling.KeepLevel != slog.LevelWarn {
+		t.Errorf("defaults lost: async %v, sampling %+v", c.Output.Async, c.Sampling)
+	}
+	if c.Sampling.LevelRates[slog.LevelDebug] != 0.5 {
+		t.Errorf("level_rates = %v", c.Sampling.LevelRates)
+	}
+	// null turns a default stage off.
+	c, err = logweave.ParseConfig([]byte(`{"output": {"async": null}, "sampling": null}`))
+	if err != nil || c.Output.Async != nil || c.Sampling != nil {
+		t.Errorf("null: %+v, %v", c, err)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{`{"levle": "INFO"}`, `unknown field "levle"`},
+		{"{\n\"level\": \"INFO\",\n}", "line 3"},
+		{`{"level": "LOUD"}`, `level "LOUD"`},
+		{`{"output": {"rotate": {"max_size": "10 parsecs"}}}`, "unknown unit"},
+		{`{"output": {"rotate": {"max_size": -1}}}`, "size -1"},
+		{`{"sampling_report": 10}`, "duration"},
+		{`{} {}`, "more than one JSON value"},
+	} {
+		_, err := logweave.ParseConfig([]byte(tc.file))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one with %q", tc.file, err, tc.want)
+		}
+	}
+	if _, err := logweave.LoadConfig(filepath.Join(t.TempDir(), "missing.json")); err == nil {
+		t.Error("LoadConfig of a missing file: no error")
+	}
+}
+
+func TestParseLevelAndSize(t *testing.T) {
+	for in, want := range map[string]slog.Level{
+		"": slog.LevelInfo, "trace": logweave.LevelTrace, "FATAL": logweave.LevelFatal, "warn+2": slog.LevelWarn + 2,
+		"TRACE-1": logweave.LevelTrace - 1, "Error": slog.LevelError, "DEBUG-4": slog.LevelDebug - 4,
+	} {
+		if got, err := logweave.ParseLevel(in); err != nil || got != want {
+			t.Errorf("ParseLevel(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"LOUD", "TRACE2", "FATAL+x", "INFO+"} {
+		if _, err := logweave.ParseLevel(bad); err == nil {
+			t.Errorf("ParseLevel(%q): no error", bad)
+		}
+	}
+	for in, want := range map[string]logweave.Size{
+		"4096": 4096, "1KB": 1024, "100MiB": 100 << 20, "2 gb": 2 << 30, " 7B ": 7, "3k": 3072,
+	} {
+		if got, err := logweave.ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "MB", "-1KB", "1.5MB", "99999999999999999999", "1000000000000000000GB", "1TB"} {
+		if _, err := logweave.ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q): no error", bad)
+		}
+	}
+}
+
+// FuzzParseSize: no input panics, and an accepted size is a whole number
+// of its unit.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"1", "100MiB", "1 KB", "GB", "999999999999999999G", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := logweave.ParseSize(s)
+		if err == nil && n < 0 {
+			t.Fatalf("ParseSize(%q) = %d", s, n)
+		}
+	})
+}
+
+// readLines decodes every JSON line of the file at path.
+func readLines(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []map[string]any
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+// TestPipelineToFile: the whole pipeline from a configuration, writing an
+// async, rotated file: redaction, sampling with its summary line, counters
+// from every stage, and nothing buffered lost at Close.
+func TestPipelineToFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "logs", "app.log")
+	c := logweave.ProductionConfig("svc")
+	c.Output.Path = path
+	c.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20}
+	c.SamplingReport = -1 // the summary is written at Close
+	p, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		p.Logger.Info("tick", "i", i, "password", "hunter2")
+	}
+	p.Logger.Error("failed", "card", "4242 4242 4242 4242")
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(context.Background()); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	lines := readLines(t, path)
+	ticks, errorsSeen := 0, 0
+	for _, l := range lines {
+		switch l["msg"] {
+		case "tick":
+			ticks++
+			if l["password"] != "[REDACTED]" {
+				t.Errorf("password not masked: %v", l)
+			}
+		case "failed":
+			errorsSeen++
+			if strings.Contains(l["card"].(string), "4242 4242 4242 4242") {
+				t.Errorf("card number in the clear: %v", l)
+			}
+		}
+	}
+	// Burst: the first 100 of the second, then every 100th.
+	if ticks < 100 || ticks > 103 || errorsSeen != 1 {
+		t.Errorf("%d ticks and %d errors written, want 100 to 103 and 1", ticks, errorsSeen)
+	}
+	srcs := p.Sources()
+	for _, name := range []string{"handler", "sampler", "redact", "async", "file"} {
+		if srcs[name] == nil {
+			t.Errorf("no %s among the sources", name)
+		}
+	}
+	var written uint64
+	for _, ct := range srcs["async"].AppendCounters(nil) {
+		if ct.Name == stats.DroppedTotal && ct.Count != 0 {
+			t.Errorf("async dropped %d (%s)", ct.Count, ct.Value)
+		}
+	}
+	for _, ct := range srcs["handler"].AppendCounters(nil) {
+		if ct.Name == stats.RecordsTotal {
+			written += ct.Count
+		}
+	}
+	if int(written) != len(lines) {
+		t.Errorf("handler counted %d records, the file has %d lines", written, len(lines))
+	}
+	if st := p.Sampler.Stats(); int(st.Dropped()) != 300-ticks {
+		t.Errorf("sampler dropped %d, want %d", st.Dropped(), 300-ticks)
+	}
+	if leaked := logtest.Leaked(time.Second, "logweave/async.", "logweave/rotate.", "logweave/sample."); len(leaked) > 0 {
+		t.Errorf("goroutines left after Close:\n%s", strings.Join(leaked, "\n\n"))
+	}
+}
+
+// TestPipelineReload: level, sampling and redaction change while the
+// pipeline runs; a configuration with an error changes nothing.
+func TestPipelineReload(t *testing.T) {
+	c := logweave.ProductionConfig("svc")
+	c.Output.Path = filepath.Join(t.TempDir(), "app.log")
+	c.Output.Async = nil
+	c.SamplingReport = -1
+	p, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	ctx := context.Background()
+	if p.Logger.Enabled(ctx, slog.LevelDebug) {
+		t.Fatal("DEBUG enabled at INFO")
+	}
+	bad := c
+	bad.Level = "LOUD"
+	if err := p.Reload(bad); err == nil {
+		t.Error("Reload with a bad level: no error")
+	}
+	next := c
+	next.Level = "DEBUG"
+	next.Redact = nil
+	next.Sampling = nil
+	if err := p.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	if !p.Logger.Enabled(ctx, slog.LevelDebug) {
+		t.Error("Reload did not lower the level")
+	}
+	for range 300 {
+		p.Logger.Debug("tick")
+	}
+	if st := p.Sampler.Stats(); st.Dropped() != 0 {
+		t.Errorf("sampling off after Reload, yet %d dropped", st.Dropped())
+	}
+}
+
+// TestPipelineReloadOnSIGHUP: a SIGHUP reopens the file (moved away by a
+// log rotator) and reloads the configuration file.
+func TestPipelineReloadOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	logPath, confPath := filepath.Join(dir, "app.log"), filepath.Join(dir, "conf.json")
+	write := func(conf string) {
+		if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"service": "svc", "level": "INFO", "output": {"path": "` + logPath + `", "async": null}, "sampling_report": "-1s"}`)
+	c, err := logweave.LoadConfig(confPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	errs := make(chan error, 4)
+	stop := p.ReloadOnSIGHUP(confPath, func(err error) { errs <- err })
+	defer stop()
+
+	p.Logger.Info("before")
+	if err := os.Rename(logPath, logPath+".1"); err != nil {
+		t.Fatal(err)
+	}
+	write(`{"service": "svc", "level": "DEBUG"}`)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !p.Logger.Enabled(context.Background(), slog.LevelDebug) {
+		if time.Now().After(deadline) {
+			t.Fatal("level not reloaded 5s after SIGHUP")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	p.Logger.Debug("after")
+	if l := readLines(t, logPath+".1"); len(l) != 1 || l[0]["msg"] != "before" {
+		t.Errorf("moved file: %v", l)
+	}
+	if l := readLines(t, logPath); len(l) != 1 || l[0]["msg"] != "after" {
+		t.Errorf("reopened file: %v", l)
+	}
+
+	write(`{"level": "LOUD"}`) // refused: the level stays
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errs:
+		if !strings.Contains(err.Error(), "LOUD") {
+			t.Errorf("error %v, want one naming the bad level", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no error reported for a bad configuration")
+	}
+	if !p.Logger.Enabled(context.Background(), slog.LevelDebug) {
+		t.Error("a bad configuration changed the level")
+	}
+}
+
+func TestProductionToStdout(t *testing.T) {
+	p, err := logweave.Production("svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Async == nil || p.Redact == nil || p.File != nil || p.Handler == nil {
+		t.Errorf("production pipeline: %+v", p)
+	}
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
