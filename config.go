@@ -65,8 +65,8 @@ type Config struct {
 	// every enabled record. SamplingReport is how often a line says how
 	// many records sampling left out ("sampled out 1234 records in the
 	// last 10s"); 0 means every 10 seconds, a negative value never.
-	Sampling       *sample.Config  `json:"sampling,omitempty"`
-	SamplingReport sample.Duration `json:"sampling_report,omitempty"`
+	Sampling       *sample.Config `json:"sampling,omitempty"`
+	SamplingReport Duration       `json:"sampling_report,omitempty"`
 }
 
 // OutputConfig says where the lines go.
@@ -85,27 +85,27 @@ type OutputConfig struct {
 // field's meaning. Sizes are bytes, as a number or a string with a unit
 // ("100MiB", "512KB"); durations are strings ("24h").
 type RotateConfig struct {
-	MaxSize      Size            `json:"max_size,omitempty"`
-	Interval     sample.Duration `json:"interval,omitempty"`
-	At           []string        `json:"at,omitempty"`
-	Location     string          `json:"location,omitempty"` // an IANA zone, "Local" or "UTC"
-	MaxBackups   int             `json:"max_backups,omitempty"`
-	MaxAge       sample.Duration `json:"max_age,omitempty"`
-	MaxTotalSize Size            `json:"max_total_size,omitempty"`
-	Uncompressed bool            `json:"uncompressed,omitempty"`
-	LocalTime    bool            `json:"local_time,omitempty"`
-	FileMode     string          `json:"file_mode,omitempty"` // octal, "0640"
-	Symlink      string          `json:"symlink,omitempty"`
+	MaxSize      Size     `json:"max_size,omitempty"`
+	Interval     Duration `json:"interval,omitempty"`
+	At           []string `json:"at,omitempty"`
+	Location     string   `json:"location,omitempty"` // an IANA zone, "Local" or "UTC"
+	MaxBackups   int      `json:"max_backups,omitempty"`
+	MaxAge       Duration `json:"max_age,omitempty"`
+	MaxTotalSize Size     `json:"max_total_size,omitempty"`
+	Uncompressed bool     `json:"uncompressed,omitempty"`
+	LocalTime    bool     `json:"local_time,omitempty"`
+	FileMode     string   `json:"file_mode,omitempty"` // octal, "0640"
+	Symlink      string   `json:"symlink,omitempty"`
 }
 
 // AsyncConfig is the file form of async.Options; see there for each
 // field's meaning.
 type AsyncConfig struct {
-	BufferSize    Size            `json:"buffer_size,omitempty"`
-	BatchSize     Size            `json:"batch_size,omitempty"`
-	OnFull        string          `json:"on_full,omitempty"` // "drop_newest" (default), "drop_oldest", "block"
-	BlockTimeout  sample.Duration `json:"block_timeout,omitempty"`
-	FlushInterval sample.Duration `json:"flush_interval,omitempty"`
+	BufferSize    Size     `json:"buffer_size,omitempty"`
+	BatchSize     Size     `json:"batch_size,omitempty"`
+	OnFull        string   `json:"on_full,omitempty"` // "drop_newest" (default), "drop_oldest", "block"
+	BlockTimeout  Duration `json:"block_timeout,omitempty"`
+	FlushInterval Duration `json:"flush_interval,omitempty"`
 }
 
 // ProductionConfig returns the production defaults for service: JSON lines
@@ -200,6 +200,11 @@ func ParseLevel(s string) (slog.Level, error) {
 	}
 	return l, nil
 }
+
+// Duration is a duration in a configuration file, written as a string
+// such as "10s" or "168h" (sample.Duration, shared with the sampling
+// settings).
+type Duration = sample.Duration
 
 // Size is a number of bytes in a configuration file: a JSON number, or a
 // string with a unit, where KB, MB and GB are powers of 1024 as in
