@@ -315,6 +315,21 @@ func runEnd(s string, i int, class *[256]bool) int {
 	return i
 }
 
+// maxTokenBody bounds the body read after a secret token's prefix: real
+// tokens are shorter, and the bound keeps a text made of repeated
+// prefixes ("xoxb-xoxb-...") from being read once per prefix in full.
+const maxTokenBody = 255
+
+// runEndMax is runEnd reading at most max bytes; a run that goes on
+// returns i+max+1, so that the caller sees it is too long.
+func runEndMax(s string, i, max int, class *[256]bool) int {
+	end := min(len(s), i+max+1)
+	for i < end && class[s[i]] {
+		i++
+	}
+	return i
+}
+
 // onDigit handles the run of digits [i, j): a card number, a China
 // identity number or mobile number, the check digits of an IBAN, an IPv4
 // address. The run is skipped as a whole when nothing matches.
@@ -369,7 +384,7 @@ func cardAt(s string, i, j int) (int, bool) {
 	if digits == 4 {
 		sep := s[j]
 		for end < len(s) && s[end] == sep {
-			g := runEnd(s, end+1, &isDigit)
+			g := runEndMax(s, end+1, 6, &isDigit)
 			if g-end-1 < 3 || g-end-1 > 6 {
 				break
 			}
@@ -469,7 +484,7 @@ func ipv4At(s string, i int) (int, bool) {
 			}
 			k++
 		}
-		e := runEnd(s, k, &isDigit)
+		e := runEndMax(s, k, 3, &isDigit)
 		if e == k || e-k > 3 || e-k > 1 && s[k] == '0' || num(s[k:e]) > 255 {
 			return 0, false
 		}
@@ -651,8 +666,8 @@ func (c *compiled) onEquals(s string, i, lo int) (match, int) {
 	for k > lo && i-k <= maxParamKey && isParamKey[s[k-1]] {
 		k--
 	}
-	if k == i || i-k > maxParamKey || !c.sensitiveParam(s[k:i]) {
-		return match{}, i + 1
+	if k == i || i-k > maxParamKey || !c.sensitiveParam(s[k:i]) || strings.HasPrefix(s[i+1:], c.mask) {
+		return match{}, i + 1 // not sensitive, or masked already
 	}
 	return paramValue(s, i+1)
 }
@@ -709,7 +724,7 @@ func (c *compiled) onColon(s string, i, lo int) (match, int) {
 		}
 		opened := k > lo && s[k-1] == '"' && (!escaped || k-1 > lo && s[k-2] == '\\')
 		if opened && k < ke && c.sensitiveParam(s[k:ke]) {
-			if m, next, ok := jsonValue(s, i+1, escaped); ok {
+			if m, next, ok := jsonValue(s, i+1, escaped); ok && s[m.start:m.end] != c.mask {
 				return m, next
 			}
 		}
@@ -902,8 +917,8 @@ func (c *compiled) onDash(s string, i, lo int) (match, int) {
 		}
 	}
 	if c.on[dSlackToken] && i >= 4 && i-4 >= lo && s[i-4:i-1] == "xox" && strings.IndexByte("abposr", s[i-1]) >= 0 && notAlnumAt(s, i-5) {
-		e := runEnd(s, i+1, &isHostLabel)
-		if e-i-1 >= 10 {
+		e := runEndMax(s, i+1, maxTokenBody, &isHostLabel)
+		if e-i-1 >= 10 && e-i-1 <= maxTokenBody {
 			return found(dSlackToken, i-4, e)
 		}
 	}
@@ -945,22 +960,22 @@ var isTokenBody = func() (t [256]bool) {
 func (c *compiled) onUnderscore(s string, i, lo int) (match, int) {
 	if c.on[dGitHubToken] {
 		if i >= 3 && i-3 >= lo && s[i-3] == 'g' && s[i-2] == 'h' && strings.IndexByte("pousr", s[i-1]) >= 0 && notAlnumAt(s, i-4) {
-			e := runEnd(s, i+1, &isAlnum)
-			if e-i-1 >= 30 && e-i-1 <= 255 && notAlnumAt(s, e) && (e >= len(s) || s[e] != '_') {
+			e := runEndMax(s, i+1, maxTokenBody, &isAlnum)
+			if e-i-1 >= 30 && e-i-1 <= maxTokenBody && notAlnumAt(s, e) && (e >= len(s) || s[e] != '_') {
 				return found(dGitHubToken, i-3, e)
 			}
 		}
 		if i >= 6 && i-6 >= lo && s[i-6:i] == "github" && strings.HasPrefix(s[i+1:], "pat_") && notAlnumAt(s, i-7) {
-			e := runEnd(s, i+5, &isTokenBody)
-			if e-i-5 >= 40 {
+			e := runEndMax(s, i+5, maxTokenBody, &isTokenBody)
+			if e-i-5 >= 40 && e-i-5 <= maxTokenBody {
 				return found(dGitHubToken, i-6, e)
 			}
 		}
 	}
 	if c.on[dStripeKey] && i >= 2 && i-2 >= lo && (s[i-2] == 's' || s[i-2] == 'r') && s[i-1] == 'k' && notAlnumAt(s, i-3) &&
 		(strings.HasPrefix(s[i+1:], "live_") || strings.HasPrefix(s[i+1:], "test_")) {
-		e := runEnd(s, i+6, &isAlnum)
-		if e-i-6 >= 16 && notAlnumAt(s, e) {
+		e := runEndMax(s, i+6, maxTokenBody, &isAlnum)
+		if e-i-6 >= 16 && e-i-6 <= maxTokenBody && notAlnumAt(s, e) {
 			return found(dStripeKey, i-2, e)
 		}
 	}
@@ -983,7 +998,7 @@ func (c *compiled) onA(s string, i int) (match, int) {
 			return found(dAWSKey, i, e)
 		}
 	case c.on[dGoogleAPIKey] && p == "Iza":
-		e := runEnd(s, i+4, &isB64URL)
+		e := runEndMax(s, i+4, 35, &isB64URL)
 		if e-i == 39 {
 			return found(dGoogleAPIKey, i, e)
 		}

@@ -1,0 +1,101 @@
+package redact_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/logweave/logweave/redact"
+)
+
+// FuzzString checks, for any input:
+//   - String neither panics nor hangs (the fuzzer reports both);
+//   - valid UTF-8 in gives valid UTF-8 out;
+//   - when nothing is found, the input comes back as it is;
+//   - masking is a fixed point: with the default policy, the output holds
+//     nothing more to mask, so a second pass returns it unchanged. (This
+//     is what makes re-scanning an already redacted line, or a line that
+//     quotes one, safe; it holds for the Full style, whose mask text
+//     "[REDACTED]" starts and ends with a non-alphanumeric byte and so
+//     cannot join its neighbours into a new match.)
+//
+// The same input also goes through the policy with every detector on in
+// the Partial style, which must keep UTF-8 valid too.
+func FuzzString(f *testing.F) {
+	for _, c := range positives {
+		f.Add(c.text)
+	}
+	for _, c := range ipPositives {
+		f.Add(c.text)
+	}
+	for _, c := range negatives {
+		f.Add(c.text)
+	}
+	for _, s := range []string{
+		"", "\xff", "a@", "@b.c", "+", "+1", "=", "\":", `\"":`, "-----BEGIN PRIVATE KEY-----", "eyJ.", "eyJ..",
+		"Bearer ", "basic ====", "xoxb-", "ghp_", "github_pat_", "sk_live_", "AKIA", "AIza", "::", ":::::",
+		"4242 4242 4242 4242 4242 4242", "1 2 3 4 5 6 7 8 9 0 1 2 3", "DE89 ", "https://:@", "a=\"", "a='",
+		"名字\xe6\x89", "13812345678\xff", "\x00password=\x00",
+	} {
+		f.Add(s)
+	}
+	def := redact.Default()
+	partial := make(map[string]redact.Style)
+	for _, name := range redact.Detectors() {
+		partial[name] = redact.Partial
+	}
+	all, err := redact.New(redact.Config{Detectors: map[string]bool{redact.IP: true}, Styles: partial})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, changed := def.String(in)
+		if !changed && out != in {
+			t.Fatalf("String(%q) = %q but reports no change", in, out)
+		}
+		if utf8.ValidString(in) && !utf8.ValidString(out) {
+			t.Fatalf("String(%q) = %q: invalid UTF-8", in, out)
+		}
+		if again, _ := def.String(out); again != out {
+			t.Fatalf("not a fixed point:\n in   %q\n out  %q\n again %q", in, out, again)
+		}
+		out, _ = all.String(in)
+		if utf8.ValidString(in) && !utf8.ValidString(out) {
+			t.Fatalf("partial: String(%q) = %q: invalid UTF-8", in, out)
+		}
+	})
+}
+
+// FuzzAny walks whatever encoding/json decodes from the input (maps,
+// slices, strings, numbers at any depth): Any must not panic, its copy
+// must encode, and the decoded value must be unchanged afterwards.
+func FuzzAny(f *testing.F) {
+	for _, s := range []string{
+		`{"password":"x","list":["a@b.example",{"token":1}],"n":null}`,
+		`[1,"13812345678",{"a@b.example":true}]`,
+		`{"a":{"b":{"c":{"d":"4111111111111111"}}}}`,
+		`"just a string"`, `42`, `{}`, `[]`,
+	} {
+		f.Add([]byte(s))
+	}
+	p := redact.Default()
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var v, fresh any
+		if json.Unmarshal(in, &v) != nil {
+			return
+		}
+		_ = json.Unmarshal(in, &fresh)
+		out, changed := p.Any(v)
+		if !changed && !reflect.DeepEqual(out, v) {
+			t.Fatalf("Any(%s) reports no change but returned %#v", in, out)
+		}
+		b, err := json.Marshal(out)
+		if err != nil || !json.Valid(b) {
+			t.Fatalf("Any(%s): copy does not encode: %v", in, err)
+		}
+		if !reflect.DeepEqual(v, fresh) {
+			t.Fatalf("Any(%s) changed its input", in)
+		}
+	})
+}
