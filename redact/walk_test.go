@@ -217,33 +217,35 @@ type embedsNil struct {
 }
 
 type shapes struct {
-	Mail      string            `json:"mail"`
-	Empty     string            `json:"empty,omitempty"`
-	NilSlice  []string          `json:"nil_slice,omitempty"`
-	NilMap    map[string]string `json:"nil_map"`
-	Zero      zeroer            `json:"zero,omitzero"`
-	NonZero   zeroer            `json:"non_zero,omitzero"`
-	PZero     ptrZeroer         `json:"p_zero,omitzero"`
-	When      time.Time         `json:"when,omitzero"`
-	Int       int               `json:",string"`
-	Bool      bool              `json:"b,string"`
-	NilInt    *int              `json:"nil_int,string"`
-	Str       string            `json:"str,string"`
-	Dash      string            `json:"-,"`
-	Bad       string            `json:"bad\"name"`
-	Skipped   string            `json:"-"`
-	Any       any               `json:"any"`
-	HTML      string            `json:"html"`
-	Float     float64           `json:"float"`
-	Addr      netip.Addr        `json:"addr"`
-	Raw       json.RawMessage   `json:"raw"`
-	Up        upper             `json:"up"`
-	PM        ptrMarshaler      `json:"pm"`
-	Bytes     []byte            `json:"bytes"`
-	Arr       [2]string         `json:"arr"`
-	PP        **string          `json:"pp"`
-	IntKeys   map[int]string    `json:"int_keys"`
-	TextKeys  map[textKey]int   `json:"text_keys"`
+	Mail     string            `json:"mail"`
+	Empty    string            `json:"empty,omitempty"`
+	NilSlice []string          `json:"nil_slice,omitempty"`
+	NilMap   map[string]string `json:"nil_map"`
+	Zero     zeroer            `json:"zero,omitzero"`
+	NonZero  zeroer            `json:"non_zero,omitzero"`
+	PZero    ptrZeroer         `json:"p_zero,omitzero"`
+	When     time.Time         `json:"when,omitzero"`
+	Int      int               `json:",string"`
+	Bool     bool              `json:"b,string"`
+	NilInt   *int              `json:"nil_int,string"`
+	Str      string            `json:"str,string"`
+	//lint:ignore SA5008 the tag names the field "-", a rule the copy must keep
+	Dash string `json:"-,"`
+	//lint:ignore SA5008 an invalid name falls back to the Go name, a rule the copy must keep
+	Bad       string          `json:"bad\"name"`
+	Skipped   string          `json:"-"`
+	Any       any             `json:"any"`
+	HTML      string          `json:"html"`
+	Float     float64         `json:"float"`
+	Addr      netip.Addr      `json:"addr"`
+	Raw       json.RawMessage `json:"raw"`
+	Up        upper           `json:"up"`
+	PM        ptrMarshaler    `json:"pm"`
+	Bytes     []byte          `json:"bytes"`
+	Arr       [2]string       `json:"arr"`
+	PP        **string        `json:"pp"`
+	IntKeys   map[int]string  `json:"int_keys"`
+	TextKeys  map[textKey]int `json:"text_keys"`
 	unexposed string
 }
 
