@@ -63,14 +63,15 @@ type shard struct {
 type counters [numShards]shard
 
 // shardHint picks a shard for the calling goroutine from the address of
-// its stack: stable for one goroutine (stacks are at least 8 KiB, so
-// the call depth rarely moves it) and different between goroutines. The
-// pointer is only read as a number, never used; there is no portable
-// way to ask which CPU runs the goroutine.
+// its stack. Goroutine stacks are at least 2 KiB and aligned to their
+// size, so the address's 2 KiB block differs between goroutines running
+// at once, and stays the same for one goroutine logging from the same
+// depth. The pointer is only read as a number, never used; there is no
+// portable way to ask which CPU runs the goroutine.
 func (c *counters) shardHint() *shard {
 	var marker byte
 	a := uint64(uintptr(unsafe.Pointer(&marker)))
-	return &c[(a>>13)*0x9e3779b97f4a7c15>>58]
+	return &c[(a>>11)*0x9e3779b97f4a7c15>>58]
 }
 
 // sum adds up counter i over the shards.

@@ -726,3 +726,33 @@ func TestConfigIsCopied(t *testing.T) {
 		t.Error("Config() returns the policy's own map")
 	}
 }
+
+// TestShardsSpreadGoroutines: goroutines running at once add to
+// different counter shards (they would otherwise fight for one cache
+// line), which is what lets decisions scale with cores.
+func TestShardsSpreadGoroutines(t *testing.T) {
+	var c counters
+	const rounds = 200
+	shared := 0
+	for range rounds {
+		var wg sync.WaitGroup
+		var got [2]*shard
+		ready := make(chan struct{})
+		for g := range got {
+			wg.Go(func() {
+				got[g] = c.shardHint()
+				<-ready // both alive at once, as two busy loggers are
+			})
+		}
+		close(ready)
+		wg.Wait()
+		if got[0] == got[1] {
+			shared++
+		}
+	}
+	// By chance, two goroutines share one of the 64 shards about once
+	// in 64 rounds.
+	if shared > rounds/10 {
+		t.Errorf("two live goroutines shared a shard in %d of %d rounds", shared, rounds)
+	}
+}
