@@ -338,7 +338,12 @@ func (c *compiled) scan(s string) (string, bool) {
 	var m match
 	var ok bool
 	if len(c.custom) == 0 {
-		m, ok = c.find(s, 0)
+		// Most text has no trigger at all: leave before find sets up.
+		i, h := c.nextTrigger(s, 0)
+		if h == hNone {
+			return s, false
+		}
+		m, ok = c.findFrom(s, 0, i, h)
 	} else {
 		m, ok = c.first(s, 0, nil)
 	}

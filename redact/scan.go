@@ -205,10 +205,14 @@ var prevRow = func() (t [256]uint16) {
 // starting a word), so that the handlers, and the validators behind them,
 // run on real candidates only.
 func (c *compiled) find(s string, lo int) (match, bool) {
-	i := lo
-	for {
-		var h uint8
-		if i, h = c.nextTrigger(s, i); h == hNone {
+	i, h := c.nextTrigger(s, lo)
+	return c.findFrom(s, lo, i, h)
+}
+
+// findFrom is find continuing at the trigger h found at i.
+func (c *compiled) findFrom(s string, lo, i int, h uint8) (match, bool) {
+	for ; ; i, h = c.nextTrigger(s, i) {
+		if h == hNone {
 			return match{}, false
 		}
 		var m match
