@@ -26,13 +26,16 @@ const (
 	pcDash          // '-'
 	pcQuote         // '"'
 	pcPrefix        // a lower-case letter that ends a token prefix: a b k o p r s u
-	pcUpper         // A-Z
+	pcUpper         // B-Z
+	pcCapitalA      // A, which starts AKIA, ASIA and AIza
 )
 
 // prevClass maps a byte to its class as the previous byte.
 var prevClass = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
 		switch {
+		case c == 'A':
+			t[c] = pcCapitalA
 		case 'A' <= c && c <= 'Z':
 			t[c] = pcUpper
 		case strings.IndexByte("abkoprsu", byte(c)) >= 0:
@@ -62,7 +65,7 @@ const (
 	hJ          // J: jwt (the J of "eyJ")
 	hDash       // -: private_key, slack_token
 	hUnderscore // _: github_token, stripe_key
-	hA          // A: aws_key, google_api_key
+	hA          // K S I after A: aws_key, google_api_key
 )
 
 // match is one sensitive part of a text: the bytes [start, end), found by
@@ -92,7 +95,7 @@ func (c *compiled) buildTriggers() {
 			}
 		}
 	}
-	all := []int{pcOther, pcAlnum, pcDot, pcDash, pcQuote, pcPrefix, pcUpper}
+	all := []int{pcOther, pcAlnum, pcDot, pcDash, pcQuote, pcPrefix, pcUpper, pcCapitalA}
 	wordStart := []int{pcOther, pcDot, pcDash, pcQuote}
 	if on(dCard, dCNID, dPhone, dIP) {
 		// A number starts after a non-alphanumeric byte other than '.'
@@ -101,7 +104,7 @@ func (c *compiled) buildTriggers() {
 	}
 	if on(dIBAN) {
 		// An IBAN's check digits follow its two capitals.
-		set(hDigit, "0123456789", pcUpper)
+		set(hDigit, "0123456789", pcUpper, pcCapitalA)
 	}
 	if on(dPhone) {
 		set(hPlus, "+", all...)
@@ -132,7 +135,7 @@ func (c *compiled) buildTriggers() {
 		set(hUnderscore, "_", pcPrefix) // ghp_, github_, sk_
 	}
 	if on(dAWSKey, dGoogleAPIKey) {
-		set(hA, "A", wordStart...)
+		set(hA, "KSI", pcCapitalA) // the second letter of AKIA, ASIA, AIza
 	}
 }
 
@@ -244,10 +247,9 @@ func (c *compiled) findFrom(s string, lo, i int, h uint8) (match, bool) {
 		case hUnderscore:
 			m, next = c.onUnderscore(s, i, lo)
 		case hA:
-			if i+1 >= len(s) || s[i+1] != 'K' && s[i+1] != 'S' && s[i+1] != 'I' {
-				break
+			if i-1 >= lo {
+				m, next = c.onA(s, i-1)
 			}
-			m, next = c.onA(s, i)
 		}
 		if m.end > m.start {
 			m.custom = -1
@@ -259,23 +261,22 @@ func (c *compiled) findFrom(s string, lo, i int, h uint8) (match, bool) {
 
 // shortRunCandidate reports whether a run of fewer than 11 digits,
 // [i, j), may start a match: the check digits of an IBAN after two
-// capitals, the first group of a card number in groups, the first part
-// of an IPv4 address. Every other short number (most numbers in logs) is
-// skipped without a call.
-//
-// It is written to be inlined into nextTrigger.
+// capitals (the table triggers digits after a capital only for IBANs),
+// the first group of a card number in groups, the first part of an IPv4
+// address. Every other short number (most numbers in logs) is skipped.
+// It is small enough to be inlined into nextTrigger.
 func (c *compiled) shortRunCandidate(s string, i, j int) bool {
-	if i > 0 && isAlnum[s[i-1]] {
-		return c.on[dIBAN] && j-i >= 2 && i >= 2 && isUpper[s[i-1]] && isUpper[s[i-2]]
+	if i >= 2 && isUpper[s[i-1]] {
+		return isUpper[s[i-2]] && j-i >= 2
 	}
 	if j+3 >= len(s) {
 		return false
 	}
 	switch s[j] {
 	case ' ', '-':
-		return j-i == 4 && c.on[dCard] && isDigit[s[j+1]] && isDigit[s[j+2]] && isDigit[s[j+3]]
+		return j-i == 4 && c.on[dCard] && isDigit[s[j+3]]
 	case '.':
-		return j-i <= 3 && c.on[dIP]
+		return c.on[dIP]
 	}
 	return false
 }
@@ -387,6 +388,9 @@ func cardAt(s string, i, j int) (int, bool) {
 	end, digits := j, j-i
 	if digits == 4 {
 		sep := s[j]
+		if i >= 2 && s[i-1] == sep && isDigit[s[i-2]] {
+			return 0, false // the tail of a longer grouped number, not a card
+		}
 		for end < len(s) && s[end] == sep {
 			g := runEndMax(s, end+1, 6, &isDigit)
 			if g-end-1 < 3 || g-end-1 > 6 {

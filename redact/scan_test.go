@@ -246,6 +246,7 @@ func TestBoundaries(t *testing.T) {
 		"XAKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE0",
 		"aeyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
 		"nobearer abcdef123456",
+		"4242 4242 4242 4242 4242 4242", "12-4111-1111-1111-1111",
 	} {
 		if got, ok := p.String(s); ok {
 			t.Errorf("String(%q) = %q: glued text matched", s, got)
