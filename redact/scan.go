@@ -20,14 +20,14 @@ import (
 // Classes of the byte before the one looked at (prevClass); prevRow
 // holds them shifted to index the trigger table's rows.
 const (
-	pcOther  = iota // start of text, space, punctuation, non-ASCII
-	pcAlnum         // a digit, or a letter of no class below
-	pcDot           // '.'
-	pcDash          // '-'
-	pcQuote         // '"'
-	pcPrefix        // a lower-case letter that ends a token prefix: a b k o p r s u
-	pcUpper         // B-Z
-	pcCapitalA      // A, which starts AKIA, ASIA and AIza
+	pcOther    = iota // start of text, space, punctuation, non-ASCII
+	pcAlnum           // a digit, or a letter of no class below
+	pcDot             // '.'
+	pcDash            // '-'
+	pcQuote           // '"'
+	pcPrefix          // a lower-case letter that ends a token prefix: a b k o p r s u
+	pcUpper           // B-Z
+	pcCapitalA        // A, which starts AKIA, ASIA and AIza
 )
 
 // prevClass maps a byte to its class as the previous byte.
