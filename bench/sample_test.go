@@ -211,53 +211,75 @@ func BenchmarkSampleParallel(b *testing.B) {
 	}
 }
 
-// BenchmarkSamplePolicy is logweave's decision with every rule on, as in
-// production (no peer has these rules): a record with five attributes in
-// a traced context, through keep_attrs (not matching), the trace rule
-// (not sampled, a 10% rate, not chosen), a DEBUG rate, the burst limit
-// and the overload meter. Kept and dropped records are both measured.
+// BenchmarkSamplePolicy is logweave's decision with more rules on, which
+// no peer has, for a record with five attributes in a traced context:
+//
+//   - policy=Production: a DEBUG rate of 1%, the burst limit, the overload
+//     meter;
+//   - policy=Full: the same, plus keep_attrs (not matching) and the trace
+//     rule (not sampled, a 10% rate by trace id, not chosen). These keep
+//     rules are looked at only for records a drop rule would leave out,
+//     so they cost nothing on the Kept path and most on the dropped ones.
+//
+// Scenarios: Kept (INFO, burst not spent: every rule runs and keeps),
+// Burst (INFO, one key, spent: dropped by the burst limit), DebugRate
+// (dropped by the DEBUG rate), Error (kept by level, the first check).
 func BenchmarkSamplePolicy(b *testing.B) {
-	p, err := sample.New(sample.Config{
-		KeepAttrs:  []sample.Match{{Key: "event", Value: "payment_failed"}},
-		Trace:      sample.TraceRule{KeepSampled: true, Rate: 0.1},
-		LevelRates: map[slog.Level]float64{slog.LevelDebug: 0.01},
-		Burst:      sample.BurstRule{First: sampleFirst, Thereafter: sampleThereafter},
-		Overload:   sample.OverloadRule{EnterAbove: 1e12},
-	})
-	if err != nil {
-		b.Fatal(err)
+	production := func(first int) sample.Config {
+		return sample.Config{
+			LevelRates: map[slog.Level]float64{slog.LevelDebug: 0.01},
+			Burst:      sample.BurstRule{First: first, Thereafter: sampleThereafter},
+			Overload:   sample.OverloadRule{EnterAbove: 1e12},
+		}
+	}
+	full := func(first int) sample.Config {
+		c := production(first)
+		c.KeepAttrs = []sample.Match{{Key: "event", Value: "payment_failed"}}
+		c.Trace = sample.TraceRule{KeepSampled: true, Rate: 0.1}
+		return c
 	}
 	// The trace id's last 8 bytes are high: not in the 10%.
 	tid := trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36}
 	ctx := trace.ContextWithRemoteSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
 		TraceID: tid, SpanID: trace.SpanID{0, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
 	}))
-	for _, sc := range []struct {
-		name  string
-		level slog.Level
-		keys  int
-	}{
-		{"Info1024Keys", slog.LevelInfo, len(sampleMsgs)}, // mostly kept: all rules run
-		{"InfoOneKey", slog.LevelInfo, 1},                 // mostly dropped by burst
-		{"Debug", slog.LevelDebug, 1},                     // dropped by the DEBUG rate
-		{"Error", slog.LevelError, 1},                     // kept always
-	} {
-		b.Run("scenario="+sc.name+"/sampler=logweave", func(b *testing.B) {
-			recs := make([]slog.Record, sc.keys)
-			for i := range recs {
-				recs[i] = slog.NewRecord(sampleTime, sc.level, sampleMsgs[i], 0)
-				recs[i].AddAttrs(slog.String("method", "GET"), slog.Int("status", 200), slog.String("path", "/api/v1/users"),
-					slog.Duration("elapsed", time.Millisecond), slog.String("event", "checkout"))
-			}
-			kept, i := 0, 0
-			b.ReportAllocs()
-			for b.Loop() {
-				if p.Keep(ctx, &recs[i%sc.keys]) {
-					kept++
+	const neverSpent = 1 << 40
+	for _, pc := range []struct {
+		name string
+		cfg  func(first int) sample.Config
+	}{{"Production", production}, {"Full", full}} {
+		for _, sc := range []struct {
+			name     string
+			level    slog.Level
+			first    int
+			wantKept bool // most of the time
+		}{
+			{"Kept", slog.LevelInfo, neverSpent, true},
+			{"Burst", slog.LevelInfo, sampleFirst, false},
+			{"DebugRate", slog.LevelDebug, neverSpent, false},
+			{"Error", slog.LevelError, sampleFirst, true},
+		} {
+			b.Run("policy="+pc.name+"/scenario="+sc.name+"/sampler=logweave", func(b *testing.B) {
+				p, err := sample.New(pc.cfg(sc.first))
+				if err != nil {
+					b.Fatal(err)
 				}
-				i++
-			}
-			b.ReportMetric(float64(kept)/float64(i), "kept/op")
-		})
+				r := slog.NewRecord(sampleTime, sc.level, sampleMsgs[0], 0)
+				r.AddAttrs(slog.String("method", "GET"), slog.Int("status", 200), slog.String("path", "/api/v1/users"),
+					slog.Duration("elapsed", time.Millisecond), slog.String("event", "checkout"))
+				kept, n := 0, 0
+				b.ReportAllocs()
+				for b.Loop() {
+					if p.Keep(ctx, &r) {
+						kept++
+					}
+					n++
+				}
+				if ratio := float64(kept) / float64(n); (ratio > 0.5) != sc.wantKept && n > 10*sampleFirst {
+					b.Fatalf("kept %d of %d: the scenario does not take the path it names", kept, n)
+				}
+				b.ReportMetric(float64(kept)/float64(n), "kept/op")
+			})
+		}
 	}
 }

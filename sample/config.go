@@ -264,6 +264,7 @@ func compile(c Config, old *rules, build bool) (*rules, error) {
 			return nil, fmt.Errorf("keep_attrs[%d].key is empty: want the attribute's key, such as \"event\"", i)
 		}
 		r.matches = append(r.matches, newMatcher(m))
+		r.matchKeyLens |= 1 << (len(m.Key) & 63)
 	}
 
 	t := c.Trace

@@ -49,8 +49,9 @@ type overloadState struct {
 type rules struct {
 	cfg Config
 
-	keepLevel slog.Level
-	matches   []matcher
+	keepLevel    slog.Level
+	matches      []matcher
+	matchKeyLens uint64 // bit len(key)%64 set for each of matches
 
 	traceOn, traceKeepSampled, traceDropOthers, traceAll bool
 	traceBound                                           uint64
@@ -196,13 +197,19 @@ func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, sh *shard, 
 	return false
 }
 
-// matchesAttrs reports whether r has one of the KeepAttrs.
+// matchesAttrs reports whether r has one of the KeepAttrs. An attribute
+// whose key has a length no KeepAttrs key has is passed over with one
+// test, so that scanning a record that matches nothing costs little more
+// than slog's iteration.
 func (rs *rules) matchesAttrs(r *slog.Record) bool {
 	if len(rs.matches) == 0 {
 		return false
 	}
 	found := false
 	r.Attrs(func(a slog.Attr) bool {
+		if rs.matchKeyLens&(1<<(len(a.Key)&63)) == 0 {
+			return true
+		}
 		for i := range rs.matches {
 			if rs.matches[i].matches(a) {
 				found = true
@@ -225,17 +232,12 @@ const (
 // traceDecision applies the trace rule to the span context in ctx.
 func (rs *rules) traceDecision(ctx context.Context) traceVerdict {
 	sc := trace.SpanContextFromContext(ctx)
-	if !sc.HasTraceID() {
-		return traceNone
-	}
-	if rs.traceKeepSampled && sc.IsSampled() {
-		return traceKeep
-	}
-	if rs.traceAll {
-		return traceKeep
-	}
 	id := sc.TraceID()
-	if binary.BigEndian.Uint64(id[8:16])>>1 < rs.traceBound {
+	if id == (trace.TraceID{}) {
+		return traceNone // no trace
+	}
+	if rs.traceAll || (rs.traceKeepSampled && sc.IsSampled()) ||
+		binary.BigEndian.Uint64(id[8:16])>>1 < rs.traceBound {
 		return traceKeep
 	}
 	if rs.traceDropOthers {
