@@ -96,8 +96,9 @@
 // small trie from the end of the key and leaves it after a byte or two for
 // ordinary keys. String looks at eight bytes per round in a table keyed by
 // each byte and the class of the byte before it; only bytes that can start
-// a match reach a handler, and only candidates reach a validator. Neither
-// allocates unless something is masked. Update swaps the compiled rules
+// a match reach a handler (a digit starting a number, not one inside a hex
+// id; a B starting a word; the K of AKIA, ...), and only candidates reach
+// a validator. Neither allocates unless something is masked. Update swaps the compiled rules
 // with one atomic store; readers take no lock.
 //
 // # Counts

@@ -10,9 +10,10 @@ import (
 // with the class of the byte before it, in a table. Most bytes of log text
 // trigger nothing and cost a load and a well-predicted branch. A byte
 // triggers only where a match can start around it: a digit that begins a
-// number (not one inside a hex id, a word or a decimal fraction), a
-// capital A or a B that begins a word, a '-' or '_' after the letters of
-// a token prefix, and the rare '@', '+', '=' and '"…":'. A trigger runs
+// number (not one inside a hex id, a word or a decimal fraction), a B or
+// b that begins a word, the K, S or I after a capital A, a '-' or '_'
+// after the letters of a token prefix, and the rare '@', '+', '=' and
+// '"…":'. A trigger runs
 // the small handler of its detectors; only a candidate that passes a
 // handler's cheap checks reaches a validator. Nothing allocates until a
 // match is found.
@@ -204,8 +205,8 @@ var prevRow = func() (t [256]uint16) {
 
 // find returns the first built-in match in s that starts at or after lo,
 // looking at trigger bytes from lo on. Each case first makes the cheapest
-// check that rules out the usual trigger (a short number, a capital A
-// starting a word), so that the handlers, and the validators behind them,
+// check that rules out the usual trigger (a B starting a word that is not
+// "Bearer"), so that the handlers, and the validators behind them,
 // run on real candidates only.
 func (c *compiled) find(s string, lo int) (match, bool) {
 	i, h := c.nextTrigger(s, lo)

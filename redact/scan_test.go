@@ -50,6 +50,7 @@ func TestStyles(t *testing.T) {
 		{"Bearer abcdef123456", "abcdef123456", "[REDACTED]"},
 		{"https://u:pa55word@h.example", "pa55word", "[REDACTED]"},
 		{"password=hunter2", "hunter2", "[REDACTED]"},
+		{"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----", "\nMHcCAQEE\n", "[REDACTED]"},
 		{"ip 203.0.113.7", "203.0.113.7", "203.0.113.*"},
 		{"ip 2001:db8::1", "2001:db8::1", "2001:*"},
 	} {
