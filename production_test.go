@@ -168,9 +168,10 @@ func TestPipelineToFile(t *testing.T) {
 			}
 		}
 	}
-	// Burst: the first 100 of the second, then every 100th.
-	if ticks < 100 || ticks > 103 || errorsSeen != 1 {
-		t.Errorf("%d ticks and %d errors written, want 100 to 103 and 1", ticks, errorsSeen)
+	// Burst: the first 100 of the second, then one in 100 at random (the
+	// sampler's own count of what it dropped is checked exactly below).
+	if ticks < 100 || ticks > 130 || errorsSeen != 1 {
+		t.Errorf("%d ticks and %d errors written, want 100 to 130 and 1", ticks, errorsSeen)
 	}
 	srcs := p.Sources()
 	for _, name := range []string{"handler", "sampler", "redact", "async", "file"} {

@@ -48,7 +48,7 @@ const (
 
 // Reasons a record is dropped, the values of dropped_total's label.
 const (
-	ReasonSampled    = "sampled"     // a sampling rule left it out
+	ReasonSampled    = "sampled"     // a sampling rule left it out; sample.Policy reports sampled_<rule>
 	ReasonBufferFull = "buffer_full" // the async writer's buffer was full
 	ReasonWriteError = "write_error" // the writer failed; the record is lost
 	ReasonClosed     = "closed"      // written after Close
