@@ -79,8 +79,10 @@
 //
 // Masks begin and end where the match does, at ASCII bytes or whole
 // characters, so the output is valid UTF-8 whenever the input is; invalid
-// bytes outside a match are left as they are. With the Full style the
-// output is a fixed point: String finds nothing more in it.
+// bytes outside a match are left as they are. With the Full style, and a
+// mask text that begins and ends with a byte other than a letter or digit
+// (the default does), the output is a fixed point: String finds nothing
+// more in it.
 //
 // # Struct tags
 //

@@ -14,11 +14,13 @@ import (
 //   - valid UTF-8 in gives valid UTF-8 out;
 //   - when nothing is found, the input comes back as it is;
 //   - masking is a fixed point: with the default policy, the output holds
-//     nothing more to mask, so a second pass returns it unchanged. (This
-//     is what makes re-scanning an already redacted line, or a line that
-//     quotes one, safe; it holds for the Full style, whose mask text
-//     "[REDACTED]" starts and ends with a non-alphanumeric byte and so
-//     cannot join its neighbours into a new match.)
+//     nothing more to mask, so a second pass returns it unchanged. This is
+//     what makes re-scanning an already redacted line, or a line that
+//     quotes one, safe. It holds for the Full style with a mask text that
+//     starts and ends with a byte other than a letter or digit
+//     ("[REDACTED]"): the scan judges what follows a match as it will
+//     judge it after the mask. (Partial masks keep digits and letters,
+//     which may combine with their neighbours; they are not asserted.)
 //
 // The same input also goes through the policy with every detector on in
 // the Partial style, which must keep UTF-8 valid too.

@@ -362,8 +362,15 @@ const (
 // first returns the first match at or after lo, built-in or custom. next
 // caches the custom detectors' next matches during one scan; it is nil
 // for String's first look, which calls each custom detector once.
+//
+// The built-in detectors see the rest of the text, s[lo:], as a text of
+// its own: what follows a mask is judged as it will be when the output is
+// scanned again, after the mask's last byte. So a number glued to a
+// masked one ("+1000000000+1000000000") is masked too, and the output of
+// the Full style is a fixed point: String finds nothing more in it.
 func (c *compiled) first(s string, lo int, next []match) (match, bool) {
-	m, ok := c.find(s, lo)
+	m, ok := c.find(s[lo:], 0)
+	m.start, m.end = m.start+lo, m.end+lo
 	for i, d := range c.custom {
 		cm := match{start: customUnknown, custom: i}
 		if next != nil {
