@@ -64,6 +64,8 @@ var positives = []positive{
 	{redact.JWT, "token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c issued",
 		"eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"},
 	{redact.JWT, "id_tok:eyJraWQiOiJhYmMiLCJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFAYi5jIn0.c2lnbmF0dXJl", "eyJlbWFpbCI6ImFAYi5jIn0"},
+	{redact.JWT, `{"jwt":"eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c2VyLTciLCJleHAiOjE3NjM3MTkyMDB9.MEUCIQDx1"}`, "eyJzdWIiOiJ1c2VyLTciLCJleHAiOjE3NjM3MTkyMDB9"},
+	{redact.JWT, "unsigned eyJhbGciOiJub25lIn0.eyJhZG1pbiI6dHJ1ZX0. accepted", "eyJhZG1pbiI6dHJ1ZX0"},
 
 	{redact.Bearer, "Authorization: Bearer mF_9.B5f-4.1JqM", "mF_9.B5f-4.1JqM"},
 	{redact.Bearer, "auth header: bearer 2YotnFZFEjr1zCsicMWpAA", "2YotnFZFEjr1zCsicMWpAA"},
@@ -97,6 +99,8 @@ var positives = []positive{
 	{redact.StripeKey, "rk_live_51H8aBcDeFgHiJkLmNoPqRsT", "rk_live_51H8aBcDeFgHiJkLmNoPqRsT"},
 	{redact.StripeKey, "test key sk_test_BQokikJOvBiI2HlWgH4olfQ2", "sk_test_BQokikJOvBiI2HlWgH4olfQ2"},
 	{redact.GoogleAPIKey, "maps?key=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe&q=x", "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe"},
+	{redact.GoogleAPIKey, "GOOGLE_API_KEY: AIzaSyB-1234567890abcdefghijklmnopqrstu", "AIzaSyB-1234567890abcdefghijklmnopqrstu"},
+	{redact.AWSKey, `"AccessKeyId": "AKIA2E0A8F3B244C9986"`, "AKIA2E0A8F3B244C9986"},
 }
 
 // ipPositives are found by the opt-in IP detector.
@@ -179,6 +183,15 @@ var negatives = []negative{
 	{"aws-like", "AKIAIOSFODNN7EXAMPLEXX"},
 	{"separator", "----------------------------------------"},
 	{"snake_case", "user_id order_total gh_pages sk_batch"},
+	{"imei", "IMEI 490154203237518"}, // passes Luhn, but no card network has 15 digits starting with 4
+	{"hotline", "call 400-820-8820"},
+	{"isbn", "ISBN 978-3-16-148410-0"},
+	{"ups", "tracking 1Z999AA10123456784"},
+	{"pod", "pod web-7d9f8c6b5-x2x9z restarted"},
+	{"curl", "curl/8.5.0"},
+	{"ipv6 (ip off)", "fe80::1%eth0"},
+	{"clock", "Duration: 00:01:23.456"},
+	{"api words", "API Accept AIza AKIA ASIA"},
 }
 
 // ipNegatives must stay untouched with the IP detector on.
