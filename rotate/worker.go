@@ -199,7 +199,7 @@ func (f *File) compress(b backup) (size int64, err error) {
 			return 0, err
 		}
 	}
-	zw, err := gzip.NewWriterLevel(out, gzip.DefaultCompression)
+	zw, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
 	if err != nil {
 		return 0, err
 	}
