@@ -7,7 +7,6 @@ import (
 
 	ginzap "github.com/gin-contrib/zap"
 	"github.com/gin-gonic/gin"
-	"github.com/logweave/logweave"
 	logweavegin "github.com/logweave/logweave/contrib/gin"
 	sloggin "github.com/samber/slog-gin"
 	"go.uber.org/zap"
@@ -29,10 +28,10 @@ type ginMiddlewareCase struct {
 var ginMiddlewares = []ginMiddlewareCase{
 	{"bare", nil},
 	{"logweave", func(w *countingWriter, level slog.Level) gin.HandlerFunc {
-		return logweavegin.Middleware(logweave.New(w, &logweave.Options{Service: "bench", Level: level}), nil)
+		return logweavegin.Middleware(newMiddlewareLogger(w, level), nil)
 	}},
 	{"slog-gin", func(w *countingWriter, level slog.Level) gin.HandlerFunc {
-		return sloggin.New(logweave.New(w, &logweave.Options{Service: "bench", Level: level}))
+		return sloggin.New(newMiddlewareLogger(w, level))
 	}},
 	// As gin-contrib/zap's README registers it: with a time field in
 	// RFC 3339, UTC.

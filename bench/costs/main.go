@@ -41,6 +41,10 @@ func main() {
 }
 
 // median returns the median of v, or 0 for none.
+// redactHandler is logweave with its default redaction policy, reported
+// in a table of its own.
+const redactHandler = "logweave-redact"
+
 func median(v []float64) float64 {
 	v = slices.Clone(v)
 	if len(v) == 0 {
@@ -110,7 +114,9 @@ func report(w io.Writer, r io.Reader) error {
 	}
 
 	fmt.Fprintf(w, "\nHandler cost: ns per record minus the no-op handler's (slog's front end), and logweave's ratio to each peer's handler cost:\n\n")
-	peers := slices.DeleteFunc(slices.Clone(handlers), func(h string) bool { return h == "noop" || h == "logweave" })
+	peers := slices.DeleteFunc(slices.Clone(handlers), func(h string) bool {
+		return h == "noop" || h == "logweave" || h == redactHandler
+	})
 	fmt.Fprintf(w, "| scenario | logweave |")
 	for _, p := range peers {
 		fmt.Fprintf(w, " %s | logweave / %s |", p, p)
@@ -128,12 +134,25 @@ func report(w io.Writer, r io.Reader) error {
 		fmt.Fprintln(w)
 	}
 
+	if slices.Contains(handlers, redactHandler) {
+		fmt.Fprintf(w, "\nRedaction: logweave with the default redaction policy (%s) against logweave without it, "+
+			"ns per record, and what redaction adds as a share of the record's whole cost (ns/op):\n\n", redactHandler)
+		fmt.Fprintf(w, "| scenario | logweave | %s | added | added / logweave |\n|---|---:|---:|---:|---:|\n", redactHandler)
+		for _, s := range scenarios {
+			if s == "Disabled" {
+				continue
+			}
+			plain, red := med(key{s, "logweave"}), med(key{s, redactHandler})
+			fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f | %.0f %% |\n", s, plain, red, red-plain, 100*(red-plain)/plain)
+		}
+	}
+
 	fmt.Fprintf(w, "\nCost of writing trace ids: ns per record, the traced scenario minus the same without a span, "+
 		"as the median of the differences within each round of the suite (pairing runs that were close in time "+
 		"cancels most of a shared machine's drift):\n\n")
 	fmt.Fprintf(w, "| handler | TraceMsg − Msg | Trace − Attrs10Ctx | Trace − Attrs10LogAttrs |\n|---|---:|---:|---:|\n")
 	for _, h := range handlers {
-		if h == "noop" {
+		if h == "noop" || h == redactHandler {
 			continue
 		}
 		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.0f |\n", h, pairedDiff(times[key{"TraceMsg", h}], times[key{"Msg", h}]),

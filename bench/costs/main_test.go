@@ -34,6 +34,22 @@ BenchmarkCore/scenario=TraceMsg/handler=noop     1000 200 ns/op   0 out-B/op  0 
 			t.Errorf("report lacks %q:\n%s", want, got)
 		}
 	}
+	if strings.Contains(got, "Redaction") {
+		t.Errorf("a redaction table without logweave-redact results:\n%s", got)
+	}
+
+	// With logweave-redact: its own table, and no ratio column.
+	withRedact := in + `BenchmarkCore/scenario=Msg/handler=logweave-redact 1000 372 ns/op 100 out-B/op 0 B/op 0 allocs/op
+BenchmarkCore/scenario=TraceMsg/handler=logweave-redact 1000 350 ns/op 100 out-B/op 0 B/op 0 allocs/op
+`
+	out.Reset()
+	if err := report(&out, strings.NewReader(withRedact)); err != nil {
+		t.Fatal(err)
+	}
+	got = out.String()
+	if !strings.Contains(got, "| Msg | 310 | 372 | 62 | 20 % |") || strings.Contains(got, "logweave / logweave-redact") {
+		t.Errorf("redaction table wrong:\n%s", got)
+	}
 	if err := report(&out, strings.NewReader("nothing here")); err == nil {
 		t.Error("no results: want an error")
 	}
