@@ -66,7 +66,25 @@ func run(w io.Writer) error {
 	// 5. Bad input never breaks a line: invalid UTF-8, control characters
 	//    and a LogValue that panics all end up as valid JSON.
 	logger.Info("odd input \xff\x00", "payload", brokenValue{}, "note", "line\nbreak")
+
+	// 6. Secrets and personal data never reach the log in the clear:
+	//    sensitive keys are masked whatever they hold, detectors find
+	//    emails, card numbers, tokens... in free text (the message too),
+	//    and struct fields follow their log tags.
+	logger.InfoContext(ctx, "signup by ann@example.com",
+		"password", "hunter2",
+		"note", "card 4242 4242 4242 4242, call +8613812345678",
+		"customer", customer{Name: "Ann", Email: "ann@example.com", IDCard: "11010519491231002X", Plan: "pro"})
 	return nil
+}
+
+// customer is logged whole with slog.Any: its log tags decide what of it
+// appears, the rest is scanned like any other value.
+type customer struct {
+	Name   string `json:"name"`
+	Email  string `json:"email" log:"mask=email"`
+	IDCard string `json:"id_card" log:"-"`
+	Plan   string `json:"plan"`
 }
 
 func placeOrder(ctx context.Context, logger *slog.Logger, id int) {

@@ -23,8 +23,8 @@ func TestDemo(t *testing.T) {
 		}
 		lines = append(lines, m)
 	}
-	if len(lines) != 6 {
-		t.Fatalf("want 6 lines, got %d:\n%s", len(lines), buf.String())
+	if len(lines) != 7 {
+		t.Fatalf("want 7 lines, got %d:\n%s", len(lines), buf.String())
 	}
 	for i, m := range lines {
 		if ts, _ := m["time"].(string); len(ts) != len("2026-11-21T10:22:33.123Z") || !strings.HasSuffix(ts, "Z") {
@@ -45,5 +45,13 @@ func TestDemo(t *testing.T) {
 	}
 	if p, _ := lines[5]["payload"].(string); !strings.HasPrefix(p, "LogValue panicked") {
 		t.Errorf("panicking LogValue: %v", lines[5]["payload"])
+	}
+	for _, secret := range []string{"ann@example.com", "hunter2", "4242 4242 4242 4242", "13812345678", "11010519491231002X"} {
+		if strings.Contains(buf.String(), secret) {
+			t.Errorf("%q is in the log", secret)
+		}
+	}
+	if c, _ := lines[6]["customer"].(map[string]any); c["name"] != "Ann" || c["plan"] != "pro" || c["email"] == nil || c["id_card"] != nil {
+		t.Errorf("customer: %v", lines[6]["customer"])
 	}
 }
