@@ -72,8 +72,9 @@ type Policy struct {
 // compiled is one immutable version of a policy's rules.
 type compiled struct {
 	// trigger maps the previous byte's class<<8 | the byte to a handler
-	// (hNone, hDigit, ...). Only the first numPrevClasses<<8 entries are
-	// used; the size lets a uint16 index it with no bounds check.
+	// (hNone, hDigit, ...). Only one 256-byte row per class is used (2 KB,
+	// what the cache sees); the size lets a uint16 index it with no
+	// bounds check.
 	trigger [1 << 16]uint8
 	on      [builtinCount]bool
 	styles  [builtinCount]Style
