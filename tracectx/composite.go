@@ -160,16 +160,6 @@ func (c *composite) extract(ctx context.Context, carrier propagation.TextMapCarr
 	return ctx, foundSC
 }
 
-// isTracePropagator reports whether p is one of this package's trace
-// propagators, whose Extract does nothing but set a span context.
-func isTracePropagator(p propagation.TextMapPropagator) bool {
-	switch p.(type) {
-	case W3C, *W3C, B3, *B3:
-		return true
-	}
-	return false
-}
-
 // sameSpan reports whether a and b name the same span with the same
 // flags and origin. SpanContext.Equal would also compare trace states by
 // formatting both, which allocates; a propagator that changed only the
