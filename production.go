@@ -7,12 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/logweave/logweave/async"
+	"github.com/logweave/logweave/internal/sighup"
 	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/rotate"
 	"github.com/logweave/logweave/sample"
@@ -190,40 +189,20 @@ func (p *Pipeline) ReloadOnSIGHUP(path string, onError func(error)) (stop func()
 	if onError == nil {
 		onError = func(err error) { fmt.Fprintln(os.Stderr, err) }
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGHUP)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for {
-			select {
-			case <-done:
-				return
-			case <-sig:
-				if p.File != nil {
-					if err := p.File.Reopen(); err != nil {
-						onError(err)
-					}
-				}
-				c, err := LoadConfig(path)
-				if err == nil {
-					err = p.Reload(c)
-				}
-				if err != nil {
-					onError(err)
-				}
+	stop = sighup.Watch(func() {
+		if p.File != nil {
+			if err := p.File.Reopen(); err != nil {
+				onError(err)
 			}
 		}
-	}()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			signal.Stop(sig)
-			close(done)
-			<-finished
-		})
-	}
+		c, err := LoadConfig(path)
+		if err == nil {
+			err = p.Reload(c)
+		}
+		if err != nil {
+			onError(err)
+		}
+	})
 	p.mu.Lock()
 	prev := p.stopReload
 	p.stopReload = stop

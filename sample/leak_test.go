@@ -12,7 +12,7 @@ import (
 )
 
 // ours are the goroutines this package starts.
-var ours = []string{"logweave/sample.(*Policy).report", "logweave/sample.reloadOnSignal"}
+var ours = []string{"logweave/sample.(*Policy).report", "logweave/internal/sighup.Watch"}
 
 // TestStopEndsGoroutines: each stop function returns once the goroutine
 // it owns has ended; none is left behind.

@@ -8,9 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"sync"
-	"syscall"
+
+	"github.com/logweave/logweave/internal/sighup"
 )
 
 // File is the content of a reloadable settings file:
@@ -113,29 +112,7 @@ func ReloadOnSIGHUP(path string, p *Policy, level *slog.LevelVar, onError func(e
 // reloadOnSignal is ReloadOnSIGHUP with a callback after every reload,
 // nil on success, so that tests wait for the reload instead of sleeping.
 func reloadOnSignal(path string, p *Policy, level *slog.LevelVar, done func(error)) (stop func()) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGHUP)
-	quit := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for {
-			select {
-			case <-sig:
-				done(Reload(path, p, level))
-			case <-quit:
-				return
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			signal.Stop(sig)
-			close(quit)
-		})
-		<-finished
-	}
+	return sighup.Watch(func() { done(Reload(path, p, level)) })
 }
 
 // Reload applies the settings file at path once, as ReloadOnSIGHUP does
