@@ -1,6 +1,7 @@
 package logweave
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave/async"
+	"github.com/logweave/logweave/internal/jsonenc"
 	"github.com/logweave/logweave/internal/sighup"
 	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/rotate"
@@ -112,6 +114,16 @@ func (c Config) Build() (_ *Pipeline, err error) {
 		ao, err := c.Output.Async.asyncOptions()
 		if err != nil {
 			return nil, fmt.Errorf("logweave: config: %w", err)
+		}
+		// The drop reports the writer puts in the stream name the service,
+		// like every other line.
+		svc := jsonenc.AppendString(nil, serviceName(c.Service))
+		ao.AppendDropReport = func(dst []byte, r async.DropReport) []byte {
+			line := async.AppendDropReport(nil, r)
+			head, tail, _ := bytes.Cut(line, []byte(`,"reason":`))
+			dst = append(append(dst, head...), `,"service.name":`...)
+			dst = append(append(dst, svc...), `,"reason":`...)
+			return append(dst, tail...)
 		}
 		if p.Async, err = async.NewWriter(out, ao); err != nil {
 			return nil, fmt.Errorf("logweave: config output.async: %w", err)

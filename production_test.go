@@ -316,3 +316,39 @@ func TestProductionToStdout(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPipelineDropReportNamesTheService: the async writer's drop reports
+// are lines of the service like the others.
+func TestPipelineDropReportNamesTheService(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	c := logweave.ProductionConfig("svc")
+	c.Output.Path = path
+	c.Output.Async = &logweave.AsyncConfig{BufferSize: 8 << 10, BatchSize: 4 << 10}
+	c.Sampling = nil
+	c.SamplingReport = -1
+	p, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("x", 3000)
+	for range 200 { // far more than 8 KiB at once: some are dropped
+		p.Logger.Info("flood", "pad", big)
+	}
+	p.Logger.Info("after") // the report goes out with a later batch
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st := p.Async.Stats()
+	if st.DroppedBufferFull == 0 {
+		t.Fatal("nothing dropped: 600 KB through an 8 KiB buffer at once should overflow it")
+	}
+	var report map[string]any
+	for _, l := range readLines(t, path) {
+		if m, _ := l["msg"].(string); strings.HasPrefix(m, "async: dropped") {
+			report = l
+		}
+	}
+	if report == nil || report["service.name"] != "svc" || report["reason"] != "buffer_full" || report["level"] != "WARN" {
+		t.Errorf("drop report %v (dropped %d)", report, st.DroppedBufferFull)
+	}
+}
