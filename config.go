@@ -161,15 +161,10 @@ func ParseConfig(b []byte) (Config, error) {
 	if dec.More() {
 		return Config{}, errors.New("more than one JSON value: want one object")
 	}
-	if _, err := c.level(); err != nil {
+	if _, err := ParseLevel(c.Level); err != nil {
 		return Config{}, err
 	}
 	return c, nil
-}
-
-// level parses Config.Level.
-func (c Config) level() (slog.Level, error) {
-	return ParseLevel(c.Level)
 }
 
 // ParseLevel parses a level name as LevelName writes it ("TRACE",

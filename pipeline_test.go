@@ -126,3 +126,28 @@ func TestRedactionOffAndReplaced(t *testing.T) {
 		t.Errorf("after Update: %s", out.String())
 	}
 }
+
+// TestRedactionAllowlistedValues: nothing inside an allowlisted key's value
+// is redacted, a group's members included; redaction resumes after it.
+func TestRedactionAllowlistedValues(t *testing.T) {
+	policy, err := redact.New(redact.Config{Allow: []string{"audit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	logweave.New(&out, &logweave.Options{Redact: policy}).Info("m",
+		"request_id", "ann@example.com",
+		slog.Group("audit", "password", "hunter2", "note", "bob@example.com"),
+		"password", "hunter2", "note", "bob@example.com")
+	var m map[string]any
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	audit, _ := m["audit"].(map[string]any)
+	if m["request_id"] != "ann@example.com" || audit["password"] != "hunter2" || audit["note"] != "bob@example.com" {
+		t.Errorf("allowlisted values redacted: %s", out.String())
+	}
+	if m["password"] != "[REDACTED]" || strings.Contains(m["note"].(string), "bob@") {
+		t.Errorf("redaction did not resume after the allowlisted group: %s", out.String())
+	}
+}

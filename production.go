@@ -1,7 +1,6 @@
 package logweave
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -61,7 +60,7 @@ type Pipeline struct {
 // Build makes the pipeline c describes. It opens the output; Close
 // releases it.
 func (c Config) Build() (_ *Pipeline, err error) {
-	level, err := c.level()
+	level, err := ParseLevel(c.Level)
 	if err != nil {
 		return nil, fmt.Errorf("logweave: config: %w", err)
 	}
@@ -117,14 +116,7 @@ func (c Config) Build() (_ *Pipeline, err error) {
 		}
 		// The drop reports the writer puts in the stream name the service,
 		// like every other line.
-		svc := jsonenc.AppendString(nil, serviceName(c.Service))
-		ao.AppendDropReport = func(dst []byte, r async.DropReport) []byte {
-			line := async.AppendDropReport(nil, r)
-			head, tail, _ := bytes.Cut(line, []byte(`,"reason":`))
-			dst = append(append(dst, head...), `,"service.name":`...)
-			dst = append(append(dst, svc...), `,"reason":`...)
-			return append(dst, tail...)
-		}
+		ao.DropReportFields = `"service.name":` + string(jsonenc.AppendString(nil, serviceName(c.Service)))
 		if p.Async, err = async.NewWriter(out, ao); err != nil {
 			return nil, fmt.Errorf("logweave: config output.async: %w", err)
 		}
@@ -159,7 +151,7 @@ func (c Config) Build() (_ *Pipeline, err error) {
 // redaction on or off takes a restart). The rest of c is not looked at.
 // Nothing is changed when c has an error.
 func (p *Pipeline) Reload(c Config) error {
-	level, err := c.level()
+	level, err := ParseLevel(c.Level)
 	if err != nil {
 		return fmt.Errorf("logweave: reload: %w", err)
 	}

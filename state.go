@@ -134,11 +134,17 @@ func (s *state) appendAttr(a slog.Attr) bool {
 	return s.appendResolved(a, kind)
 }
 
-// action is what redaction does with the value of key: Keep when there
-// is no redaction, for the built-in fields, and inside the value of an
-// allowlisted key.
+// redacting reports whether what is written now goes through redaction:
+// there is a policy, and it is neither a built-in field nor inside the
+// value of an allowlisted key.
+func (s *state) redacting() bool {
+	return s.h.redact != nil && !s.builtin && s.keep == 0
+}
+
+// action is what redaction does with the value of key: Keep when it is
+// not redacting.
 func (s *state) action(key string) redact.Action {
-	if s.h.redact == nil || s.builtin || s.keep > 0 {
+	if !s.redacting() {
 		return redact.Keep
 	}
 	return s.h.redact.Key(key)
@@ -152,7 +158,7 @@ func (s *state) appendMasked(v slog.Value) {
 // scan returns text with what redaction finds masked, unless the value
 // is not to be scanned (see action).
 func (s *state) scan(text string) string {
-	if s.h.redact == nil || s.builtin || s.keep > 0 {
+	if !s.redacting() {
 		return text
 	}
 	text, _ = s.h.redact.String(text)
@@ -167,29 +173,37 @@ func (s *state) appendResolved(a slog.Attr, kind slog.Kind) bool {
 		return false // the empty Attr: slog ignores it
 	}
 	act := s.action(a.Key)
-	switch act {
-	case redact.Mask:
+	if act == redact.Mask {
 		if kind == slog.KindGroup && len(v.Group()) == 0 {
 			return false // an empty group is not written, masked or not
 		}
 		s.appendKey(a.Key)
 		s.appendMasked(v)
 		return true
-	case redact.Keep:
-		// Nothing inside an allowlisted value is redacted.
-		s.keep++
-		defer func() { s.keep-- }()
 	}
+	if act == redact.Keep && s.redacting() {
+		// An allowlisted key: nothing inside its value is redacted.
+		s.keep++
+		wrote := s.appendKind(a.Key, v, kind, act)
+		s.keep--
+		return wrote
+	}
+	return s.appendKind(a.Key, v, kind, act)
+}
+
+// appendKind is appendResolved once redaction has decided: act is Scan or
+// Keep.
+func (s *state) appendKind(key string, v slog.Value, kind slog.Kind, act redact.Action) bool {
 	switch kind {
 	case slog.KindGroup:
-		return s.appendGroup(a.Key, v.Group())
+		return s.appendGroup(key, v.Group())
 	case slog.KindAny:
 		switch x := v.Any().(type) {
 		case *slog.Source:
 			if x == nil || *x == (slog.Source{}) {
 				return false
 			}
-			return s.appendGroup(a.Key, sourceAttrs(x))
+			return s.appendGroup(key, sourceAttrs(x))
 		default:
 			if act == redact.Scan {
 				if out, changed := s.h.redact.Any(x); changed {
@@ -198,7 +212,7 @@ func (s *state) appendResolved(a slog.Attr, kind slog.Kind) bool {
 			}
 		}
 	}
-	s.appendKey(a.Key)
+	s.appendKey(key)
 	s.appendValue(v, kind)
 	return true
 }
@@ -303,7 +317,7 @@ func (s *state) appendAny(x any) {
 			return
 		}
 		if text, err := x.MarshalText(); err == nil {
-			if s.h.redact == nil || s.builtin || s.keep > 0 {
+			if !s.redacting() {
 				s.buf = jsonenc.AppendBytesString(s.buf, text)
 			} else {
 				s.buf = jsonenc.AppendString(s.buf, s.scan(string(text)))

@@ -1,7 +1,9 @@
 package async
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -95,6 +97,12 @@ type Options struct {
 	// DisableDropReport turns off the line the writer goroutine writes into
 	// the stream after records were dropped; the counters still count.
 	DisableDropReport bool
+	// DropReportFields are JSON object members that the default drop
+	// report carries after "msg", such as `"service.name":"checkout"`:
+	// the members every other line of the stream has, so that the report
+	// is found with them. NewWriter refuses text that is not members of a
+	// JSON object.
+	DropReportFields string
 	// AppendDropReport, if set, formats the drop report instead of the
 	// default JSON line (see DropReport): it appends one line, ending in a
 	// newline, to dst and returns it. A panic in it falls back to the
@@ -111,6 +119,9 @@ type settings struct {
 // check applies defaults and returns an error naming the first bad field.
 func (o Options) check() (settings, error) {
 	s := settings{Options: o}
+	if f := strings.TrimSpace(o.DropReportFields); f != "" && (!json.Valid([]byte("{"+f+"}")) || strings.HasPrefix(f, ",") || strings.HasSuffix(f, ",")) {
+		return s, fmt.Errorf("async: DropReportFields %q: want JSON object members such as %q", o.DropReportFields, `"service.name":"checkout"`)
+	}
 	if o.BufferSize < 0 {
 		return s, fmt.Errorf("async: BufferSize %d: want a size in bytes > 0, or 0 for the default (%d)", o.BufferSize, DefaultBufferSize)
 	}

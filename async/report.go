@@ -2,6 +2,7 @@ package async
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/logweave/logweave/stats"
@@ -25,6 +26,8 @@ type DropReport struct {
 	Time    time.Time
 	Reason  string
 	Dropped uint64
+	// Fields is Options.DropReportFields, written after "msg".
+	Fields string
 }
 
 // reasonNames are the stats label values, indexed by reason.
@@ -37,7 +40,7 @@ func (w *Writer) formatReport(dst []byte, pending [numReasons]uint64) []byte {
 		if n == 0 {
 			continue
 		}
-		rep := DropReport{Time: now, Reason: reasonNames[r], Dropped: n}
+		rep := DropReport{Time: now, Reason: reasonNames[r], Dropped: n, Fields: strings.TrimSpace(w.opts.DropReportFields)}
 		if f := w.opts.AppendDropReport; f != nil {
 			if out, ok := appendCustom(f, dst, rep); ok {
 				dst = out
@@ -68,10 +71,14 @@ func AppendDropReport(dst []byte, r DropReport) []byte {
 	dst = append(dst, `","level":"WARN","msg":"async: dropped `...)
 	dst = strconv.AppendUint(dst, r.Dropped, 10)
 	if r.Dropped == 1 {
-		dst = append(dst, ` record","reason":`...)
+		dst = append(dst, ` record",`...)
 	} else {
-		dst = append(dst, ` records","reason":`...)
+		dst = append(dst, ` records",`...)
 	}
+	if r.Fields != "" {
+		dst = append(append(dst, r.Fields...), ',')
+	}
+	dst = append(dst, `"reason":`...)
 	dst = strconv.AppendQuote(dst, r.Reason)
 	dst = append(dst, `,"dropped":`...)
 	dst = strconv.AppendUint(dst, r.Dropped, 10)

@@ -47,6 +47,9 @@ func TestOptionsErrors(t *testing.T) {
 		{async.Options{BlockTimeout: -time.Second}, "BlockTimeout -1s: want a duration > 0"},
 		{async.Options{FlushInterval: -time.Second}, "FlushInterval -1s: want a duration > 0"},
 		{async.Options{CloseTimeout: -time.Second}, "CloseTimeout -1s: want a duration > 0"},
+		{async.Options{DropReportFields: `"service.name":`}, "DropReportFields"},
+		{async.Options{DropReportFields: `"a":1,`}, "want JSON object members"},
+		{async.Options{DropReportFields: `{"a":1}`}, "want JSON object members"},
 	} {
 		w, err := async.NewWriter(io.Discard, tc.opts)
 		if err == nil {
@@ -843,6 +846,11 @@ func TestAppendDropReport(t *testing.T) {
 	want := `x{"time":"2026-11-21T10:22:33.123Z","level":"WARN","msg":"async: dropped 12 records","reason":"buffer_full","dropped":12}` + "\n"
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	got = string(async.AppendDropReport(nil, async.DropReport{Time: at, Reason: stats.ReasonClosed, Dropped: 1, Fields: `"service.name":"svc","env":"prod"`}))
+	want = `{"time":"2026-11-21T10:22:33.123Z","level":"WARN","msg":"async: dropped 1 record","service.name":"svc","env":"prod","reason":"closed","dropped":1}` + "\n"
+	if got != want {
+		t.Fatalf("with fields:\ngot  %s\nwant %s", got, want)
 	}
 }
 

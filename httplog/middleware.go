@@ -335,7 +335,7 @@ func (c *config) begin(ctx context.Context, in, out propagation.TextMapCarrier) 
 		// one: the client quotes it, and every line carries it as trace_id.
 		id := tracectx.RequestID(ctx)
 		if id == "" {
-			id = traceIDText(in, trace.SpanContextFromContext(ctx).TraceID())
+			id = tracectx.TraceIDText(in, trace.SpanContextFromContext(ctx).TraceID())
 		}
 		if h, ok := out.(propagation.HeaderCarrier); ok && h != nil {
 			h[c.requestIDHeader] = []string{id} // already canonical: Set would canonicalize it again
@@ -347,34 +347,6 @@ func (c *config) begin(ctx context.Context, in, out propagation.TextMapCarrier) 
 		tracectx.W3C{}.Inject(ctx, out)
 	}
 	return ctx
-}
-
-// traceIDText returns id in lowercase hex. When the request's traceparent
-// header carries it, as it does for every traced call, the text is taken
-// from the header instead of being encoded and allocated again.
-func traceIDText(in propagation.TextMapCarrier, id trace.TraceID) string {
-	if h, ok := in.(propagation.HeaderCarrier); ok {
-		if tp := h["Traceparent"]; len(tp) == 1 && len(tp[0]) >= 35 && tp[0][2] == '-' {
-			if text := tp[0][3:35]; hexEquals(text, id[:]) {
-				return text
-			}
-		}
-	}
-	return id.String()
-}
-
-// hexEquals reports whether text is b in lowercase hex.
-func hexEquals(text string, b []byte) bool {
-	const digits = "0123456789abcdef"
-	if len(text) != 2*len(b) {
-		return false
-	}
-	for i, c := range b {
-		if text[2*i] != digits[c>>4] || text[2*i+1] != digits[c&0xf] {
-			return false
-		}
-	}
-	return true
 }
 
 // finish writes the access line once the handler returned or panicked.

@@ -156,3 +156,20 @@ func BenchmarkDefaultExtract(b *testing.B) {
 		tracectx.Default().Extract(ctx, h)
 	}
 }
+
+// TestTraceIDTextReusesTheHeader: the trace id the caller sent is handed
+// back without a new string; any other one costs the encoding.
+func TestTraceIDTextReusesTheHeader(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts")
+	}
+	carrier := propagation.HeaderCarrier(http.Header{"Traceparent": {specTP}})
+	id, _ := trace.TraceIDFromHex(specTID)
+	if n := testing.AllocsPerRun(100, func() { _ = tracectx.TraceIDText(carrier, id) }); n != 0 {
+		t.Errorf("trace id from the header: %v allocations, want 0", n)
+	}
+	id[0] ^= 1
+	if n := testing.AllocsPerRun(100, func() { _ = tracectx.TraceIDText(carrier, id) }); n != 1 {
+		t.Errorf("another trace id: %v allocations, want 1 (the string)", n)
+	}
+}

@@ -178,3 +178,21 @@ func parseTraceparent(s string) (cfg trace.SpanContextConfig, ok bool) {
 	cfg.TraceFlags = trace.TraceFlags(flags[0]) & definedFlags
 	return cfg, true
 }
+
+// TraceIDText returns id in lowercase hex, as id.String does. When
+// carrier's traceparent holds that very trace id, as it does for every
+// call that continues its caller's trace, the text is taken from the header
+// instead of being encoded into a new string: a server echoing the trace
+// id back (X-Request-ID) spares an allocation per request.
+func TraceIDText(carrier propagation.TextMapCarrier, id trace.TraceID) string {
+	if carrier != nil {
+		// "00-" + 32 hex digits + "-": the trace id's place in every version.
+		if tp, ok := carrierValue(carrier, traceparentHeader, canonicalOf.traceparent); ok && len(tp) >= 36 && tp[35] == '-' {
+			var got trace.TraceID
+			if text := tp[3:35]; decodeHex(got[:], text) && got == id {
+				return text
+			}
+		}
+	}
+	return id.String()
+}

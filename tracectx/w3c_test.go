@@ -229,3 +229,30 @@ type baseKey struct{}
 // baseContext is a context the propagators must hand back unchanged, by
 // identity, when they find nothing valid.
 func baseContext() context.Context { return context.WithValue(context.Background(), baseKey{}, 1) }
+
+func TestTraceIDText(t *testing.T) {
+	id, _ := trace.TraceIDFromHex("4bf92f3577b34da6a3ce929d0e0e4736")
+	other, _ := trace.TraceIDFromHex("0af7651916cd43dd8448eb211c80319c")
+	for _, tc := range []struct {
+		name        string
+		traceparent string
+		id          trace.TraceID
+	}{
+		{"same trace", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", id},
+		{"other trace", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", other},
+		{"uppercase", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", id},
+		{"short", "00-4bf92f", id},
+		{"none", "", id},
+	} {
+		h := http.Header{}
+		if tc.traceparent != "" {
+			h.Set("traceparent", tc.traceparent)
+		}
+		if got := tracectx.TraceIDText(propagation.HeaderCarrier(h), tc.id); got != tc.id.String() {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.id.String())
+		}
+	}
+	if got := tracectx.TraceIDText(nil, id); got != id.String() {
+		t.Errorf("nil carrier: %q", got)
+	}
+}
