@@ -3,7 +3,7 @@
 // panic, a 404 and a 405 from Gin's router) and exits. The access lines
 // and the handler's own lines go to standard output as JSON.
 //
-//	go run ./example
+//	go run ./examples/gin
 package main
 
 import (

@@ -1,4 +1,4 @@
-// Command example serves an Echo v4 application logged by logweaveecho on
+// Command example serves an Echo v5 application logged by logweaveechov5 on
 // a loopback port, sends it a few requests (a trace that arrives, a
 // returned error, a 404, a panic), prints what the client got, and exits.
 // The access lines and the handler's own lines go to stdout as JSON.
@@ -15,31 +15,31 @@ import (
 	"os"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v5"
 	"github.com/logweave/logweave"
-	logweaveecho "github.com/logweave/logweave/contrib/echo"
+	"github.com/logweave/logweave/contrib/echov5"
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run() error {
-	logger := logweave.New(os.Stdout, &logweave.Options{Service: "example-echo"})
+// run is the demo, writing its log and what the client got to out.
+func run(out io.Writer) error {
+	logger := logweave.New(out, &logweave.Options{Service: "example-echov5"})
 
 	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	e.Use(logweaveecho.Middleware(logger, nil))
-	e.GET("/users/:id", func(c echo.Context) error {
-		logweaveecho.Logger(c).Info("loading user", "id", c.Param("id"))
+	e.Use(logweaveechov5.Middleware(logger, nil))
+	e.GET("/users/:id", func(c *echo.Context) error {
+		logweaveechov5.Logger(c).Info("loading user", "id", c.Param("id"))
 		return c.JSON(http.StatusOK, map[string]string{"id": c.Param("id"), "name": "Ada"})
 	})
-	e.GET("/orders/:id", func(c echo.Context) error {
+	e.GET("/orders/:id", func(c *echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, "no such order")
 	})
-	e.GET("/panic", func(c echo.Context) error { panic("something went badly wrong") })
+	e.GET("/panic", func(c *echo.Context) error { panic("something went badly wrong") })
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -62,7 +62,7 @@ func run() error {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		fmt.Printf("GET %s -> %d X-Request-ID=%s %s", path, resp.StatusCode, resp.Header.Get("X-Request-ID"), body)
+		fmt.Fprintf(out, "GET %s -> %d X-Request-ID=%s %s", path, resp.StatusCode, resp.Header.Get("X-Request-ID"), body)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -3,7 +3,7 @@
 // a user lookup that logs with the request's context, a 404, a handler
 // error, a panic and a stream of server-sent events.
 //
-//	cd contrib/fiber && go run ./example
+//	go run ./examples/fiber
 package main
 
 import (
