@@ -123,18 +123,47 @@ func (p *Policy) Config() Config {
 // alwaysKey marks a context whose records are always kept.
 type alwaysKey struct{}
 
+// alwaysMarked is set by the first call to Always. Until then no context
+// can carry the mark, and IsAlways answers without walking the context's
+// chain, a walk every dropped record would otherwise pay, and the longer
+// the chain (a request's context holds many values) the more.
+var alwaysMarked atomic.Bool
+
+// summaryContext is the context of the policy's own summary lines: marked,
+// but without setting alwaysMarked, so that a program that only reports
+// its drops keeps the fast answer. IsAlways knows it by its type, which
+// costs one comparison; a handler between the summary and the policy must
+// pass the context on as it got it (slog's handlers do).
+type summaryContext struct{ context.Context }
+
+// Value reports the Always mark; a summary context holds nothing else.
+func (summaryContext) Value(key any) any {
+	if key == (alwaysKey{}) {
+		return true
+	}
+	return nil
+}
+
+var summaryCtx context.Context = summaryContext{context.Background()}
+
 // Always returns a context whose records every Policy keeps, whatever its
 // rules: for audit records, and for the policy's own summary lines.
 func Always(ctx context.Context) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if !alwaysMarked.Load() { // a store only once: Always may be called on every request
+		alwaysMarked.Store(true)
+	}
 	return context.WithValue(ctx, alwaysKey{}, true)
 }
 
 // IsAlways reports whether ctx was marked with Always.
 func IsAlways(ctx context.Context) bool {
-	return ctx != nil && ctx.Value(alwaysKey{}) != nil
+	if _, ok := ctx.(summaryContext); ok {
+		return true
+	}
+	return alwaysMarked.Load() && ctx != nil && ctx.Value(alwaysKey{}) != nil
 }
 
 // Keep reports whether the record r, logged with ctx, is to be written.

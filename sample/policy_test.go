@@ -756,3 +756,28 @@ func TestShardsSpreadGoroutines(t *testing.T) {
 		t.Errorf("two live goroutines shared a shard in %d of %d rounds", shared, rounds)
 	}
 }
+
+// TestAlwaysBeforeFirstMark checks the shortcut IsAlways takes until
+// Always is first called: the summary lines' context is still known, and
+// the first Always turns the full lookup on for contexts derived from it.
+func TestAlwaysBeforeFirstMark(t *testing.T) {
+	saved := alwaysMarked.Load()
+	t.Cleanup(func() { alwaysMarked.Store(saved) })
+	alwaysMarked.Store(false)
+
+	p := mustNew(t, Config{LevelRates: dropAllBelowError})
+	if !IsAlways(summaryCtx) || !p.Keep(summaryCtx, rec(slog.LevelInfo, "sampled out", t0)) {
+		t.Fatal("the summary context is not kept before any Always")
+	}
+	if IsAlways(context.Background()) || p.Keep(context.Background(), rec(slog.LevelInfo, "m", t0)) {
+		t.Fatal("an unmarked context is kept")
+	}
+	type k struct{}
+	derived := context.WithValue(Always(context.Background()), k{}, 1)
+	if !alwaysMarked.Load() {
+		t.Fatal("Always did not turn the lookup on")
+	}
+	if !p.Keep(derived, rec(slog.LevelInfo, "m", t0)) {
+		t.Error("record in a context derived from the first Always dropped")
+	}
+}

@@ -1,7 +1,6 @@
 package sample
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -83,7 +82,7 @@ func (s *summarizer) write(t time.Time) {
 		s.last, s.since = cur, t
 		return
 	}
-	ctx := Always(context.Background())
+	ctx := summaryCtx
 	level := slog.LevelInfo
 	if !s.h.Enabled(ctx, level) {
 		level = slog.LevelWarn
