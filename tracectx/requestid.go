@@ -2,6 +2,7 @@ package tracectx
 
 import (
 	"context"
+	"slices"
 
 	"go.opentelemetry.io/otel/propagation"
 )
@@ -104,16 +105,44 @@ func findRequestID(carrier propagation.TextMapCarrier, headers, canon []string) 
 	if carrier == nil {
 		return "", false
 	}
+	if h, ok := carrier.(propagation.HeaderCarrier); ok && len(h) < len(canon) {
+		return findRequestIDInHeader(h, canon)
+	}
 	for i, h := range headers {
 		var one [1]string
-		vs := carrierValues(carrier, h, canon[i], &one)
-		for i, v := range vs {
-			if i == maxRequestIDValues {
-				break
-			}
-			if ValidRequestID(v) {
-				return v, true
-			}
+		if id, ok := firstRequestID(carrierValues(carrier, h, canon[i], &one)); ok {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+// findRequestID for a header with fewer fields than there are names to
+// look for, which is most requests between services: one pass over the
+// header costs less than a lookup per name, nearly all of them misses.
+func findRequestIDInHeader(h propagation.HeaderCarrier, canon []string) (string, bool) {
+	best, bestID := len(canon), ""
+	for k, vs := range h {
+		i := slices.Index(canon[:best], k) // only a name before the best so far can win
+		if i < 0 {
+			continue
+		}
+		if id, ok := firstRequestID(vs); ok {
+			best, bestID = i, id
+		}
+	}
+	return bestID, best < len(canon)
+}
+
+// firstRequestID returns the first valid id among the first
+// maxRequestIDValues of vs.
+func firstRequestID(vs []string) (string, bool) {
+	for i, v := range vs {
+		if i == maxRequestIDValues {
+			break
+		}
+		if ValidRequestID(v) {
+			return v, true
 		}
 	}
 	return "", false

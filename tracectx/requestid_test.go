@@ -46,24 +46,44 @@ func TestRequestIDPropagator(t *testing.T) {
 		{"oversize ignored", tracectx.RequestIDPropagator{}, headers("X-Request-ID", []string{strings.Repeat("x", 10_000)}), ""},
 		{"first valid value of a header", tracectx.RequestIDPropagator{}, headers("X-Request-ID", []string{"", "bad id", "good"}), "good"},
 		{"precedence", common, headers("X-Correlation-ID", []string{"corr"}, "X-Request-ID", []string{"req"}), "req"},
+		{"precedence over an invalid first", common, headers("X-Cloud-Trace-Context", []string{"cloud"}, "X-Request-ID", []string{"a b"}, "Request-Id", []string{"rid"}), "rid"},
 		{"alias", common, headers("X-Amzn-Trace-Id", []string{"Root=1-5759e988-bd862e3fe1be46a994272793"}), "Root=1-5759e988-bd862e3fe1be46a994272793"},
 		{"invalid first falls to next header", common, headers("X-Request-ID", []string{"\x00"}, "Request-Id", []string{"|abc.1."}), "|abc.1."},
 		{"custom header", tracectx.RequestIDPropagator{Headers: []string{"X-My-Id"}}, headers("X-My-Id", []string{"m1"}), "m1"},
 	}
+	// Each case also runs with the header padded by unrelated fields: a
+	// header with fewer fields than names is searched in one pass over its
+	// fields, a larger one by a lookup per name; both must agree.
+	padded := func(h propagation.HeaderCarrier) propagation.HeaderCarrier {
+		p := propagation.HeaderCarrier{}
+		for k, v := range h {
+			p[k] = v
+		}
+		for _, k := range []string{"Accept", "Accept-Encoding", "Cookie", "Host", "User-Agent", "Via"} {
+			p[k] = []string{"x"}
+		}
+		return p
+	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			base := baseContext()
-			ctx := c.p.Extract(base, c.h)
-			if c.want == "" {
-				if ctx != base {
-					t.Fatalf("ctx changed: request id %q", tracectx.RequestID(ctx))
+		for _, pad := range []bool{false, true} {
+			name, h := c.name, c.h
+			if pad {
+				name, h = name+"/padded", padded(h)
+			}
+			t.Run(name, func(t *testing.T) {
+				base := baseContext()
+				ctx := c.p.Extract(base, h)
+				if c.want == "" {
+					if ctx != base {
+						t.Fatalf("ctx changed: request id %q", tracectx.RequestID(ctx))
+					}
+					return
 				}
-				return
-			}
-			if got := tracectx.RequestID(ctx); got != c.want {
-				t.Fatalf("request id %q, want %q", got, c.want)
-			}
-		})
+				if got := tracectx.RequestID(ctx); got != c.want {
+					t.Fatalf("request id %q, want %q", got, c.want)
+				}
+			})
+		}
 	}
 
 	// Beyond 8 values of one header nothing more is looked at.

@@ -51,6 +51,12 @@ func load8(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// load4 reads four bytes of s as a little-endian word.
+func load4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // AppendString appends s as a quoted JSON string.
 func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
@@ -68,6 +74,22 @@ func AppendEscaped(dst []byte, s string) []byte {
 	i := 0
 	for i+8 <= len(s) && !needsEscape8(load8(s[i:i+8])) {
 		i += 8
+	}
+	switch {
+	case i == len(s):
+		return append(dst, s...)
+	case len(s)-i < 8 && i >= 8:
+		// All but a short tail is clean: the tail is checked as one word
+		// that overlaps the last clean one, not byte by byte.
+		if !needsEscape8(load8(s[len(s)-8:])) {
+			return append(dst, s...)
+		}
+	case len(s) >= 4 && len(s) < 8:
+		// A short string (a key, a method) as one word: its first four
+		// bytes and its last four, which overlap.
+		if !needsEscape8(uint64(load4(s)) | uint64(load4(s[len(s)-4:]))<<32) {
+			return append(dst, s...)
+		}
 	}
 	start := 0
 	for i < len(s) {

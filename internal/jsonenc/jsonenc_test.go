@@ -66,6 +66,18 @@ func TestAppendString(t *testing.T) {
 		checkString(t, string([]byte{byte(b)}))
 		checkString(t, "abcdefgh"+string([]byte{byte(b)})+"ijklmnopq")
 	}
+	// Every length up to three words, with one byte that needs escaping at
+	// every position: the word loop, the overlapping tail word and the
+	// short-string word must each see it wherever it is.
+	for n := 1; n <= 24; n++ {
+		for pos := range n {
+			for _, b := range []byte{0x00, 0x1f, '"', '\\', 0x80, 0xff} {
+				s := []byte(strings.Repeat("k", n))
+				s[pos] = b
+				checkString(t, string(s))
+			}
+		}
+	}
 }
 
 func FuzzAppendString(f *testing.F) {
