@@ -398,7 +398,7 @@ func (c *config) finish(f *Flight, route string, handlerErr error, p any) {
 		ResponseBodySize: rw.bytes,
 		Duration:         duration,
 		End:              end,
-		UserAgent:        r.UserAgent(),
+		UserAgent:        firstValue(r.Header, "User-Agent"),
 		Protocol:         protocolVersion(r),
 		Host:             hostOnly(r.Host),
 		RequestHeader:    r.Header,
@@ -630,12 +630,21 @@ func hostOnly(host string) string {
 	return host
 }
 
+// firstValue is h.Get(key) for a key already in canonical form: Get
+// canonicalizes its key on every call, which costs more than the lookup.
+func firstValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // capturesBody reports whether bodies of this Content-Type are logged.
 func (c *config) capturesBody(h http.Header) bool {
 	if c.maxBody <= 0 {
 		return false
 	}
-	ct := h.Get("Content-Type")
+	ct := firstValue(h, "Content-Type")
 	for _, t := range c.bodyTypes {
 		if strings.HasPrefix(ct, t) {
 			return true
