@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -467,7 +468,7 @@ func (c *config) logAt(ctx context.Context, level slog.Level, e *Exchange) {
 		ip = c.clientIP.ClientIP(e.Request)
 	}
 	if ip.IsValid() {
-		attrs = append(attrs, slog.String(ClientAddressKey, ip.String()))
+		attrs = append(attrs, slog.String(ClientAddressKey, addrText(ip, e.Request)))
 	}
 	if e.UserAgent != "" {
 		attrs = append(attrs, slog.String(UserAgentKey, e.UserAgent))
@@ -628,6 +629,23 @@ func hostOnly(host string) string {
 		return host[:i]
 	}
 	return host
+}
+
+// addrText is ip.String() without its allocation in the common case: the
+// client is the peer, and the host part of RemoteAddr already holds its
+// text. Only an IPv4 host is reused, as every IPv4 text that parses is
+// the canonical one; IPv6 has several spellings of one address.
+func addrText(ip netip.Addr, r *http.Request) string {
+	if r != nil && ip.Is4() {
+		host := r.RemoteAddr
+		if i := strings.LastIndexByte(host, ':'); i >= 0 {
+			host = host[:i]
+		}
+		if peer, err := netip.ParseAddr(host); err == nil && peer == ip {
+			return host
+		}
+	}
+	return ip.String()
 }
 
 // firstValue is h.Get(key) for a key already in canonical form: Get

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/clientip"
 	"github.com/logweave/logweave/httplog"
 	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/trace"
@@ -629,5 +630,43 @@ func TestAccessLineHasNoSource(t *testing.T) {
 	}
 	if line := sink.WithMsg(t, "inside"); len(line) != 1 || line[0]["source"] == nil {
 		t.Errorf("handler's line %v: want one, with source", line)
+	}
+}
+
+// TestClientAddressText checks client.address for each way the address
+// is found: an IPv4 peer (its text is taken from RemoteAddr as it is), an
+// IPv6 peer written in a non-canonical form, a port-less RemoteAddr, and
+// an address from a header that differs from the peer.
+func TestClientAddressText(t *testing.T) {
+	xff, err := clientip.RightmostNonPrivate("X-Forwarded-For")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, remote, xff string
+		strategy          clientip.Strategy
+		want              string
+	}{
+		{"IPv4 peer", "203.0.113.9:51234", "", nil, "203.0.113.9"},
+		{"IPv4 peer without port", "203.0.113.9", "", nil, "203.0.113.9"},
+		{"IPv6 peer, upper case", "[2001:DB8:0:0::1]:443", "", nil, "2001:db8::1"},
+		{"IPv4-mapped IPv6 peer", "[::ffff:192.0.2.7]:443", "", nil, "192.0.2.7"},
+		{"from a header", "10.0.0.1:80", "198.51.100.4", xff, "198.51.100.4"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			logger, sink := logtest.NewLogger()
+			ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
+			h := httplog.Middleware(logger, &httplog.Options{ClientIP: c.strategy})(ok)
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = c.remote
+			if c.xff != "" {
+				r.Header.Set("X-Forwarded-For", c.xff)
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if got := sink.Wait(t, httplog.AccessMessage, 1)[0]["client.address"]; got != c.want {
+				t.Fatalf("client.address %v, want %q", got, c.want)
+			}
+		})
 	}
 }
