@@ -617,7 +617,7 @@ func protocolVersion(r *http.Request) string {
 	return fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)
 }
 
-// hostOnly strips the port from a Host header value.
+// hostOnly strips the port from a Host header value or a RemoteAddr.
 func hostOnly(host string) string {
 	if strings.HasPrefix(host, "[") {
 		if i := strings.IndexByte(host, ']'); i > 0 {
@@ -632,20 +632,19 @@ func hostOnly(host string) string {
 }
 
 // addrText is ip.String() without its allocation in the common case: the
-// client is the peer, and the host part of RemoteAddr already holds its
-// text. Only an IPv4 host is reused, as every IPv4 text that parses is
-// the canonical one; IPv6 has several spellings of one address.
+// client is the peer, and the host part of RemoteAddr already holds the
+// address's text. That text is reused when it is the canonical one; an
+// address found elsewhere, or spelled otherwise (an upper-case IPv6), is
+// formatted once.
 func addrText(ip netip.Addr, r *http.Request) string {
-	if r != nil && ip.Is4() {
-		host := r.RemoteAddr
-		if i := strings.LastIndexByte(host, ':'); i >= 0 {
-			host = host[:i]
-		}
-		if peer, err := netip.ParseAddr(host); err == nil && peer == ip {
+	var buf [64]byte // an IPv6 address with a zone fits
+	text := ip.AppendTo(buf[:0])
+	if r != nil {
+		if host := hostOnly(r.RemoteAddr); string(text) == host {
 			return host
 		}
 	}
-	return ip.String()
+	return string(text)
 }
 
 // firstValue is h.Get(key) for a key already in canonical form: Get

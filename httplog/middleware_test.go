@@ -634,8 +634,8 @@ func TestAccessLineHasNoSource(t *testing.T) {
 }
 
 // TestClientAddressText checks client.address for each way the address
-// is found: an IPv4 peer (its text is taken from RemoteAddr as it is), an
-// IPv6 peer written in a non-canonical form, a port-less RemoteAddr, and
+// is found: a peer whose RemoteAddr holds the canonical text (taken as it
+// is), an IPv6 peer written in another form, a port-less RemoteAddr, and
 // an address from a header that differs from the peer.
 func TestClientAddressText(t *testing.T) {
 	xff, err := clientip.RightmostNonPrivate("X-Forwarded-For")
@@ -649,6 +649,7 @@ func TestClientAddressText(t *testing.T) {
 	}{
 		{"IPv4 peer", "203.0.113.9:51234", "", nil, "203.0.113.9"},
 		{"IPv4 peer without port", "203.0.113.9", "", nil, "203.0.113.9"},
+		{"IPv6 peer", "[2001:db8::1]:443", "", nil, "2001:db8::1"},
 		{"IPv6 peer, upper case", "[2001:DB8:0:0::1]:443", "", nil, "2001:db8::1"},
 		{"IPv4-mapped IPv6 peer", "[::ffff:192.0.2.7]:443", "", nil, "192.0.2.7"},
 		{"from a header", "10.0.0.1:80", "198.51.100.4", xff, "198.51.100.4"},

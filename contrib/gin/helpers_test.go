@@ -48,27 +48,3 @@ func serve(t *testing.T, h http.Handler) (string, *http.Client) {
 	})
 	return srv.URL, &http.Client{Transport: tr, Timeout: 10 * time.Second}
 }
-
-func newRequest(t *testing.T, method, url string, body io.Reader) *http.Request {
-	t.Helper()
-	req, err := http.NewRequest(method, url, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return req
-}
-
-// do sends req and reads the whole response.
-func do(t *testing.T, client *http.Client, req *http.Request) (*http.Response, string) {
-	t.Helper()
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
-}

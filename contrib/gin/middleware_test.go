@@ -15,6 +15,7 @@ import (
 	"github.com/logweave/logweave/clientip"
 	logweavegin "github.com/logweave/logweave/contrib/gin"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 )
 
@@ -65,9 +66,9 @@ func testEngine(use func(*gin.Engine, gin.HandlerFunc), logger *slog.Logger, opt
 }
 
 const (
-	traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-	traceID     = "4bf92f3577b34da6a3ce929d0e0e4736"
-	b3TraceID   = "80f198ee56343ba864fe8b2a57d3eff7"
+	traceparent = adaptertest.Traceparent
+	traceID     = adaptertest.TraceID
+	b3TraceID   = adaptertest.B3TraceID
 )
 
 // errBrokenPipe is what writing to a connection the client closed fails
@@ -204,11 +205,11 @@ func TestAccessLineCases(t *testing.T) {
 				t.Run(tc.name, func(t *testing.T) {
 					logger, sink := logtest.NewLogger()
 					url, client := serve(t, testEngine(order.use, logger, nil))
-					req := newRequest(t, tc.method, url+tc.path, nil)
+					req := adaptertest.NewRequest(t, tc.method, url+tc.path, nil)
 					for k, v := range tc.header {
 						req.Header.Set(k, v)
 					}
-					resp, body := do(t, client, req)
+					resp, body := adaptertest.Do(t, client, req)
 					if resp.StatusCode != tc.wantStatus || (tc.wantBody != "" && body != tc.wantBody) {
 						t.Errorf("client got %d %q, want %d %q", resp.StatusCode, body, tc.wantStatus, tc.wantBody)
 					}
@@ -243,10 +244,10 @@ func TestAccessLineCases(t *testing.T) {
 func TestHandlerLinesCarryTheTrace(t *testing.T) {
 	logger, sink := logtest.NewLogger()
 	url, client := serve(t, testEngine(orders[0].use, logger, nil))
-	req := newRequest(t, "GET", url+"/users/42", nil)
+	req := adaptertest.NewRequest(t, "GET", url+"/users/42", nil)
 	req.Header.Set("traceparent", traceparent)
 	req.Header.Set("X-Request-ID", "req-1")
-	do(t, client, req)
+	adaptertest.Do(t, client, req)
 	sink.Wait(t, httplog.AccessMessage, 1)
 	for _, msg := range []string{"inside", "bound"} {
 		l := sink.WithMsg(t, msg)
@@ -269,7 +270,7 @@ func TestClientAbortIs499(t *testing.T) {
 			})
 			url, client := serve(t, r)
 			ctx, cancel := context.WithCancel(context.Background())
-			req := newRequest(t, "GET", url+"/slow", nil).WithContext(ctx)
+			req := adaptertest.NewRequest(t, "GET", url+"/slow", nil).WithContext(ctx)
 			go func() { <-started; cancel() }()
 			if resp, err := client.Do(req); err == nil {
 				resp.Body.Close()
@@ -337,10 +338,10 @@ func TestClientIPStrategy(t *testing.T) {
 	r.Use(logweavegin.Middleware(logger, &httplog.Options{ClientIP: strategy}))
 	r.GET("/", func(c *gin.Context) {})
 	url, client := serve(t, r)
-	req := newRequest(t, "GET", url+"/", nil)
+	req := adaptertest.NewRequest(t, "GET", url+"/", nil)
 	// The client wrote the first entry; the proxy appended the second.
 	req.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.7, 10.0.0.2")
-	do(t, client, req)
+	adaptertest.Do(t, client, req)
 	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; a["client.address"] != "203.0.113.7" {
 		t.Fatalf("client.address %v, want the address the proxy saw", a["client.address"])
 	}

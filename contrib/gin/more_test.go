@@ -18,6 +18,7 @@ import (
 	"github.com/logweave/logweave"
 	logweavegin "github.com/logweave/logweave/contrib/gin"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -35,7 +36,7 @@ func TestPanicValueByOrder(t *testing.T) {
 		t.Run(order.name, func(t *testing.T) {
 			logger, sink := logtest.NewLogger()
 			url, client := serve(t, testEngine(order.use, logger, nil))
-			resp, _ := do(t, client, newRequest(t, "GET", url+"/panic", nil))
+			resp, _ := adaptertest.Do(t, client, adaptertest.NewRequest(t, "GET", url+"/panic", nil))
 			a := sink.Wait(t, httplog.AccessMessage, 1)[0]
 			stack, _ := a["stack"].(string)
 			if resp.StatusCode != 500 || logtest.Num(a["http.response.status_code"]) != 500 || a["level"] != "ERROR" ||
@@ -180,7 +181,7 @@ func TestServerSentEventsFlushed(t *testing.T) {
 		t.Fatalf("access line %v", a)
 	}
 
-	_, body := do(t, client, newRequest(t, "GET", url+"/events", nil))
+	_, body := adaptertest.Do(t, client, adaptertest.NewRequest(t, "GET", url+"/events", nil))
 	if want := "event:tick\ndata:0\n\nevent:tick\ndata:1\n\nevent:tick\ndata:2\n\n"; body != want {
 		t.Fatalf("c.Stream body %q, want %q", body, want)
 	}
@@ -247,7 +248,7 @@ func TestResponseControllerThroughUnwrap(t *testing.T) {
 		}
 	})
 	url, client := serve(t, r)
-	do(t, client, newRequest(t, "GET", url+"/", nil))
+	adaptertest.Do(t, client, adaptertest.NewRequest(t, "GET", url+"/", nil))
 }
 
 // TestRequestBodyAndCapture checks the request body size (what the
@@ -267,9 +268,9 @@ func TestRequestBodyAndCapture(t *testing.T) {
 	})
 	url, client := serve(t, r)
 	in := `{"name":"a long enough name"}`
-	req := newRequest(t, "POST", url+"/users", strings.NewReader(in))
+	req := adaptertest.NewRequest(t, "POST", url+"/users", strings.NewReader(in))
 	req.Header.Set("Content-Type", "application/json")
-	resp, body := do(t, client, req)
+	resp, body := adaptertest.Do(t, client, req)
 	if resp.StatusCode != 201 {
 		t.Fatalf("status %d %s", resp.StatusCode, body)
 	}
@@ -321,13 +322,13 @@ func TestSkipAndSkipRoutes(t *testing.T) {
 	r.GET("/ping", func(c *gin.Context) {})
 	url, client := serve(t, r)
 	for _, p := range []string{"/metrics", "/healthz/live", "/healthz/ready", "/healthz/ready?fail=1"} {
-		resp, _ := do(t, client, newRequest(t, "GET", url+p, nil))
+		resp, _ := adaptertest.Do(t, client, adaptertest.NewRequest(t, "GET", url+p, nil))
 		if resp.Header.Get("X-Request-ID") == "" {
 			t.Errorf("%s: skipped requests still get a request id", p)
 		}
 	}
 	for range 10 {
-		do(t, client, newRequest(t, "GET", url+"/ping", nil))
+		adaptertest.Do(t, client, adaptertest.NewRequest(t, "GET", url+"/ping", nil))
 	}
 	a := sink.Wait(t, httplog.AccessMessage, 3) // the failing health check, and 2 of 10 pings
 	if a[0]["url.path"] != "/healthz/ready" || logtest.Num(a[0]["http.response.status_code"]) != 503 ||
