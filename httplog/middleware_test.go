@@ -1,14 +1,12 @@
 package httplog_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/clientip"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/httplog"
 	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/trace"
@@ -282,20 +281,7 @@ func TestServerSentEventsFlushed(t *testing.T) {
 			}
 		}
 	}), nil)
-	resp, err := http.Get(srv.URL + "/events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	rd := bufio.NewReader(resp.Body)
-	for i := range 3 {
-		line, err := rd.ReadString('\n')
-		if err != nil || line != "data: event"+string(rune('0'+i))+"\n" {
-			t.Fatalf("event %d: %q %v", i, line, err)
-		}
-		rd.ReadString('\n')
-		next <- struct{}{} // the handler goes on only once we saw the event: it was flushed
-	}
+	adaptertest.ReadFlushedEvents(t, srv.URL+"/events", next)
 	a := sink.Wait(t, httplog.AccessMessage, 1)[0]
 	if logtest.Num(a["http.response.status_code"]) != 200 || logtest.Num(a["http.response.body.size"]) != 3*len("data: event0\n\n") {
 		t.Fatalf("access line %v", a)
@@ -314,29 +300,13 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 			return
 		}
 		defer conn.Close()
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		brw.WriteString(adaptertest.SwitchingProtocols)
 		brw.Flush()
 		msg, _ := brw.ReadString('\n')
 		brw.WriteString("echo " + msg)
 		brw.Flush()
 	}), nil)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	rd := bufio.NewReader(conn)
-	status, _ := rd.ReadString('\n')
-	if !strings.HasPrefix(status, "HTTP/1.1 101") {
-		t.Fatalf("upgrade failed: %q", status)
-	}
-	for l, _ := rd.ReadString('\n'); l != "\r\n"; l, _ = rd.ReadString('\n') {
-	}
-	io.WriteString(conn, "ping\n")
-	if echo, _ := rd.ReadString('\n'); echo != "echo ping\n" {
-		t.Fatalf("echo %q", echo)
-	}
+	adaptertest.WebSocketPing(t, srv.URL)
 	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; logtest.Num(a["http.response.status_code"]) != 101 {
 		t.Fatalf("logged status %v, want 101", a["http.response.status_code"])
 	}

@@ -1,13 +1,10 @@
 package logweaveecho_test
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
-	"log"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,15 +17,8 @@ import (
 	"github.com/logweave/logweave/clientip"
 	logweaveecho "github.com/logweave/logweave/contrib/echo"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
-)
-
-const (
-	traceID     = "4bf92f3577b34da6a3ce929d0e0e4736"
-	spanID      = "00f067aa0ba902b7"
-	traceparent = "00-" + traceID + "-" + spanID + "-01"
-	b3TraceID   = "80f198ee56343ba864fe8b2a57d3eff7"
-	b3SpanID    = "e457b5a2e4d86bd1"
 )
 
 // routes registers the application every test serves.
@@ -65,166 +55,10 @@ func TestAccessLines(t *testing.T) {
 	e.Use(logweaveecho.Middleware(logger, nil))
 	started := make(chan struct{})
 	routes(e, started)
-	url := serve(t, e)
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
 
-	cases := []struct {
-		name       string
-		method     string
-		path       string
-		header     map[string]string
-		wantStatus int
-		wantBody   string
-		wantReqID  string // the response's X-Request-ID; "trace" for the logged trace id
-		want       map[string]any
-	}{
-		{
-			name: "200 with traceparent", method: "GET", path: "/users/42?token=s3cret&sort=asc",
-			header:     map[string]string{"traceparent": traceparent, "User-Agent": "test-agent/1.0"},
-			wantStatus: 200, wantBody: `{"id":"42"}` + "\n", wantReqID: traceID,
-			want: map[string]any{
-				"level": "INFO", "http.request.method": "GET", "http.route": "/users/:id", "url.path": "/users/42",
-				"url.query": "token=" + httplog.Mask + "&sort=asc", "http.response.status_code": 200,
-				"http.response.body.size": len(`{"id":"42"}` + "\n"), "trace_id": traceID, "span_id": spanID,
-				"client.address": "127.0.0.1", "server.address": "127.0.0.1", "network.protocol.version": "1.1",
-				"user_agent.original": "test-agent/1.0", "request_id": nil, "service.name": "test", "error.message": nil,
-			},
-		},
-		{
-			name: "B3", method: "GET", path: "/users/7",
-			header:     map[string]string{"b3": b3TraceID + "-" + b3SpanID + "-1"},
-			wantStatus: 200, wantReqID: b3TraceID,
-			want: map[string]any{"trace_id": b3TraceID, "span_id": b3SpanID, "http.route": "/users/:id"},
-		},
-		{
-			name: "X-Request-ID", method: "GET", path: "/users/7",
-			header:     map[string]string{"X-Request-ID": "req-abc", "traceparent": traceparent},
-			wantStatus: 200, wantReqID: "req-abc",
-			want: map[string]any{"request_id": "req-abc", "trace_id": traceID},
-		},
-		{
-			name: "no trace arrives", method: "GET", path: "/users/7",
-			wantStatus: 200, wantReqID: "trace",
-			want: map[string]any{"request_id": nil},
-		},
-		{
-			name: "request body", method: "POST", path: "/users/7", header: map[string]string{"body": "hello"},
-			wantStatus: 201, wantBody: "created hello", wantReqID: "trace",
-			want: map[string]any{"http.route": "/users/:id", "http.request.body.size": 5, "http.response.body.size": len("created hello")},
-		},
-		{
-			name: "404 from the router", method: "GET", path: "/nope",
-			wantStatus: 404, wantBody: `{"message":"Not Found"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 404, "error.message": "code=404, message=Not Found"},
-		},
-		{
-			name: "404 that resembles a route", method: "GET", path: "/healthz/x",
-			wantStatus: 404, wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": nil},
-		},
-		{
-			name: "405 from the router", method: "DELETE", path: "/users/7",
-			wantStatus: 405, wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 405},
-		},
-		{
-			name: "404 returned by a handler keeps its route", method: "GET", path: "/missing/3",
-			wantStatus: 404, wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": "/missing/:id"},
-		},
-		{
-			name: "HTTPError", method: "GET", path: "/teapot",
-			wantStatus: 418, wantBody: `{"message":"short and stout"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "WARN", "http.route": "/teapot", "http.response.status_code": 418, "error.type": nil,
-				"error.message": "code=418, message=short and stout"},
-		},
-		{
-			name: "plain error", method: "GET", path: "/fail",
-			wantStatus: 500, wantBody: `{"message":"Internal Server Error"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "ERROR", "http.response.status_code": 500, "error.type": "500", "error.message": "database is down"},
-		},
-		{
-			name: "error after the response was sent", method: "GET", path: "/written-then-fail",
-			wantStatus: 202, wantBody: "accepted", wantReqID: "trace",
-			want: map[string]any{"level": "INFO", "http.response.status_code": 202, "http.response.body.size": len("accepted"),
-				"error.message": "too late to tell the client"},
-		},
-		{
-			name: "panic", method: "GET", path: "/panic",
-			wantStatus: 500, wantBody: `{"message":"Internal Server Error"}` + "\n", wantReqID: "trace",
-			want: map[string]any{"level": "ERROR", "http.route": "/panic", "http.response.status_code": 500,
-				"error.type": "panic", "panic": "boom in the handler", "error.message": nil},
-		},
-		{
-			name: "spoofed X-Forwarded-For", method: "GET", path: "/healthz",
-			header:     map[string]string{"X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.6"},
-			wantStatus: 200, wantReqID: "trace",
-			want: map[string]any{"client.address": "127.0.0.1"},
-		},
-	}
-	for i, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var body io.Reader
-			if b, ok := tc.header["body"]; ok {
-				body = strings.NewReader(b)
-			}
-			req := newRequest(t, tc.method, url+tc.path, body)
-			for k, v := range tc.header {
-				if k != "body" {
-					req.Header.Set(k, v)
-				}
-			}
-			resp, gotBody := do(t, req)
-			if resp.StatusCode != tc.wantStatus || (tc.wantBody != "" && gotBody != tc.wantBody) {
-				t.Errorf("client got %d %q, want %d %q", resp.StatusCode, gotBody, tc.wantStatus, tc.wantBody)
-			}
-			l := sink.Wait(t, httplog.AccessMessage, i+1)[i]
-			checkFields(t, l, tc.want)
-			if logtest.Num(l["http.response.status_code"]) != resp.StatusCode {
-				t.Errorf("logged %v, client got %d", l["http.response.status_code"], resp.StatusCode)
-			}
-			wantID := tc.wantReqID
-			if wantID == "trace" {
-				wantID, _ = l["trace_id"].(string)
-				if len(wantID) != 32 {
-					t.Errorf("trace_id %q", wantID)
-				}
-			}
-			if got := resp.Header.Get("X-Request-ID"); got != wantID {
-				t.Errorf("response X-Request-ID = %q, want %q", got, wantID)
-			}
-			if tc.name == "panic" {
-				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
-					t.Errorf("stack %q", stack)
-				}
-			}
-		})
-	}
-
-	t.Run("client abort", func(t *testing.T) {
-		n := len(sink.WithMsg(t, httplog.AccessMessage))
-		ctx, cancel := context.WithCancel(context.Background())
-		req := newRequest(t, "GET", url+"/slow", nil).WithContext(ctx)
-		go func() { <-started; cancel() }()
-		if _, err := http.DefaultClient.Do(req); err == nil {
-			t.Fatal("want the canceled request to fail")
-		}
-		l := sink.Wait(t, httplog.AccessMessage, n+1)[n]
-		checkFields(t, l, map[string]any{"http.response.status_code": 499, "level": "WARN",
-			"error.type": "client_closed_request", "http.route": "/slow"})
-	})
-
-	// The handler's own line carries the request's ids, though it was
-	// logged with Info, without a context.
-	var inside []map[string]any
-	for _, l := range sink.Lines(t) {
-		if l["msg"] == "inside" {
-			inside = append(inside, l)
-		}
-	}
-	if len(inside) != 4 || inside[0]["trace_id"] != traceID || inside[0]["span_id"] != spanID || inside[0]["id"] != "42" ||
-		inside[1]["trace_id"] != b3TraceID || inside[2]["request_id"] != "req-abc" || len(inside[3]["trace_id"].(string)) != 32 {
-		t.Errorf("handler lines %v", inside)
-	}
+	adaptertest.Run(t, nil, url, sink, adaptertest.EchoCases("code=404, message=Not Found"))
+	adaptertest.EchoAfterCases(t, url, sink, started)
 }
 
 // TestErrorHandlerRunsOnce checks that the status logged is what a custom
@@ -251,19 +85,19 @@ func TestErrorHandlerRunsOnce(t *testing.T) {
 	e.Use(logweaveecho.Middleware(logger, nil))
 	e.GET("/gone", func(c echo.Context) error { return errGone })
 	e.GET("/panic", func(c echo.Context) error { panic(errGone) })
-	url := serve(t, e)
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
 
-	resp, body := do(t, newRequest(t, "GET", url+"/gone", nil))
+	resp, body := adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/gone", nil))
 	if resp.StatusCode != 410 || body != "it left" || calls.Load() != 1 || outerSaw != nil {
 		t.Fatalf("client got %d %q, error handler ran %d times, outer middleware saw %v", resp.StatusCode, body, calls.Load(), outerSaw)
 	}
-	resp, body = do(t, newRequest(t, "GET", url+"/panic", nil))
+	resp, body = adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/panic", nil))
 	if resp.StatusCode != 410 || body != "it left" || calls.Load() != 2 {
 		t.Fatalf("panic: client got %d %q, error handler ran %d times", resp.StatusCode, body, calls.Load())
 	}
 	a := sink.Wait(t, httplog.AccessMessage, 2)
-	checkFields(t, a[0], map[string]any{"http.response.status_code": 410, "level": "WARN", "http.response.body.size": len("it left")})
-	checkFields(t, a[1], map[string]any{"http.response.status_code": 410, "level": "ERROR", "error.type": "panic", "panic": "gone"})
+	adaptertest.CheckFields(t, a[0], map[string]any{"http.response.status_code": 410, "level": "WARN", "http.response.body.size": len("it left")})
+	adaptertest.CheckFields(t, a[1], map[string]any{"http.response.status_code": 410, "level": "ERROR", "error.type": "panic", "panic": "gone"})
 }
 
 // TestPanicWithEchoRecover checks that the line is the same whichever side
@@ -292,20 +126,20 @@ func TestPanicWithEchoRecover(t *testing.T) {
 			e.HTTPErrorHandler = func(err error, c echo.Context) { calls.Add(1); e.DefaultHTTPErrorHandler(err, c) }
 			o.use(e, logweaveecho.Middleware(logger, nil))
 			e.GET("/panic", func(c echo.Context) error { panic("boom") })
-			url := serve(t, e)
-			resp, body := do(t, newRequest(t, "GET", url+"/panic", nil))
+			url := adaptertest.Serve(t, &http.Server{Handler: e})
+			resp, body := adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/panic", nil))
 			if resp.StatusCode != 500 || body != `{"message":"Internal Server Error"}`+"\n" || calls.Load() != 1 {
 				t.Fatalf("client got %d %q, error handler ran %d times", resp.StatusCode, body, calls.Load())
 			}
 			l := sink.Wait(t, httplog.AccessMessage, 1)[0]
-			checkFields(t, l, map[string]any{"http.response.status_code": 500, "level": "ERROR", "http.route": "/panic"})
+			adaptertest.CheckFields(t, l, map[string]any{"http.response.status_code": 500, "level": "ERROR", "http.route": "/panic"})
 			if o.wantPanic {
-				checkFields(t, l, map[string]any{"error.type": "panic", "panic": "boom", "error.message": nil})
+				adaptertest.CheckFields(t, l, map[string]any{"error.type": "panic", "panic": "boom", "error.message": nil})
 				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
 					t.Errorf("stack %q", stack)
 				}
 			} else {
-				checkFields(t, l, map[string]any{"error.type": "500"})
+				adaptertest.CheckFields(t, l, map[string]any{"error.type": "500"})
 			}
 		})
 	}
@@ -316,12 +150,12 @@ func TestPanicWithEchoRecover(t *testing.T) {
 		e.Logger.SetOutput(io.Discard)
 		e.Use(middleware.Recover(), logweaveecho.Middleware(logger, &httplog.Options{RePanic: true}))
 		e.GET("/panic", func(c echo.Context) error { panic("again") })
-		url := serve(t, e)
-		resp, body := do(t, newRequest(t, "GET", url+"/panic", nil))
+		url := adaptertest.Serve(t, &http.Server{Handler: e})
+		resp, body := adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/panic", nil))
 		if resp.StatusCode != 500 || body != `{"message":"Internal Server Error"}`+"\n" {
 			t.Fatalf("client got %d %q", resp.StatusCode, body)
 		}
-		checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 500, "error.type": "panic", "panic": "again"})
+		adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 500, "error.type": "panic", "panic": "again"})
 	})
 
 	t.Run("ErrAbortHandler", func(t *testing.T) {
@@ -329,11 +163,11 @@ func TestPanicWithEchoRecover(t *testing.T) {
 		e := echo.New()
 		e.Use(logweaveecho.Middleware(logger, nil))
 		e.GET("/abort", func(c echo.Context) error { panic(http.ErrAbortHandler) })
-		url := serve(t, e)
+		url := adaptertest.Serve(t, &http.Server{Handler: e})
 		if _, err := http.Get(url + "/abort"); err == nil {
 			t.Fatal("the connection should have been dropped")
 		}
-		checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 499, "stack": nil, "panic": nil})
+		adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 499, "stack": nil, "panic": nil})
 	})
 
 	t.Run("after the header", func(t *testing.T) {
@@ -345,13 +179,13 @@ func TestPanicWithEchoRecover(t *testing.T) {
 			c.Response().Flush()
 			panic("late")
 		})
-		url := serve(t, e)
-		resp, _ := do(t, newRequest(t, "GET", url+"/late", nil))
+		url := adaptertest.Serve(t, &http.Server{Handler: e})
+		resp, _ := adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/late", nil))
 		l := sink.Wait(t, httplog.AccessMessage, 1)[0]
 		if resp.StatusCode != 202 {
 			t.Fatalf("client got %d", resp.StatusCode)
 		}
-		checkFields(t, l, map[string]any{"http.response.status_code": 202, "level": "ERROR", "error.type": "panic"})
+		adaptertest.CheckFields(t, l, map[string]any{"http.response.status_code": 202, "level": "ERROR", "error.type": "panic"})
 	})
 }
 
@@ -367,14 +201,14 @@ func TestClientIPStrategy(t *testing.T) {
 	e.Use(logweaveecho.Middleware(logger, &httplog.Options{ClientIP: strategy}))
 	var realIP string
 	e.GET("/", func(c echo.Context) error { realIP = c.RealIP(); return nil })
-	url := serve(t, e)
-	req := newRequest(t, "GET", url+"/", nil)
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	req := adaptertest.NewRequest(t, "GET", url+"/", nil)
 	req.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.7")
-	do(t, req)
+	adaptertest.Do(t, nil, req)
 	if realIP != "6.6.6.6" {
 		t.Errorf("Echo's RealIP says %q: the premise of this test changed", realIP)
 	}
-	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"client.address": "203.0.113.7"})
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"client.address": "203.0.113.7"})
 }
 
 func TestServerSentEventsFlushed(t *testing.T) {
@@ -396,22 +230,9 @@ func TestServerSentEventsFlushed(t *testing.T) {
 		}
 		return nil
 	})
-	url := serve(t, e)
-	resp, err := http.Get(url + "/events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	rd := bufio.NewReader(resp.Body)
-	for i := range 3 {
-		line, err := rd.ReadString('\n')
-		if err != nil || line != "data: event"+string(rune('0'+i))+"\n" {
-			t.Fatalf("event %d: %q %v", i, line, err)
-		}
-		rd.ReadString('\n')
-		next <- struct{}{} // the handler goes on only once we saw the event: it was flushed
-	}
-	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200,
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	adaptertest.ReadFlushedEvents(t, url+"/events", next)
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200,
 		"http.response.body.size": 3 * len("data: event0\n\n"), "http.route": "/events"})
 }
 
@@ -429,32 +250,16 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 			return err
 		}
 		defer conn.Close()
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		brw.WriteString(adaptertest.SwitchingProtocols)
 		brw.Flush()
 		msg, _ := brw.ReadString('\n')
 		brw.WriteString("echo " + msg)
 		brw.Flush()
 		return nil
 	})
-	url := serve(t, e)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	rd := bufio.NewReader(conn)
-	status, _ := rd.ReadString('\n')
-	if !strings.HasPrefix(status, "HTTP/1.1 101") {
-		t.Fatalf("upgrade failed: %q", status)
-	}
-	for l, _ := rd.ReadString('\n'); l != "\r\n" && l != ""; l, _ = rd.ReadString('\n') {
-	}
-	io.WriteString(conn, "ping\n")
-	if echoed, _ := rd.ReadString('\n'); echoed != "echo ping\n" {
-		t.Fatalf("echo %q", echoed)
-	}
-	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 101, "http.route": "/ws", "level": "INFO"})
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	adaptertest.WebSocketPing(t, url)
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 101, "http.route": "/ws", "level": "INFO"})
 }
 
 // TestFailureAfterHijack checks that a handler that took the connection
@@ -462,7 +267,6 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 // client got, and that the error handler does not write on the hijacked
 // connection (net/http would refuse it, and log warnings).
 func TestFailureAfterHijack(t *testing.T) {
-	const upgrade = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
 	cases := []struct {
 		name string
 		use  func(e *echo.Echo, mw echo.MiddlewareFunc)
@@ -494,35 +298,13 @@ func TestFailureAfterHijack(t *testing.T) {
 					return err
 				}
 				defer conn.Close()
-				brw.WriteString(upgrade)
+				brw.WriteString(adaptertest.SwitchingProtocols)
 				brw.Flush()
 				return tc.fail()
 			})
-			var serverLog lockedBuffer
-			url := serveServer(t, &http.Server{Handler: e, ErrorLog: log.New(&serverLog, "", 0)})
-			conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
-			conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-			if got, err := io.ReadAll(conn); string(got) != upgrade || err != nil {
-				t.Fatalf("client got %q, %v; want the upgrade alone", got, err)
-			}
-			l := sink.Wait(t, httplog.AccessMessage, 1)[0]
-			checkFields(t, l, map[string]any{"http.response.status_code": 101, "http.route": "/ws", "http.response.body.size": 0})
-			checkFields(t, l, tc.want)
-			if tc.want["panic"] != nil {
-				if stack, _ := l["stack"].(string); !strings.Contains(stack, "middleware_test.go") {
-					t.Errorf("stack %q", stack)
-				}
-			}
+			adaptertest.EchoHijackFailure(t, e, sink, tc.want)
 			if n := calls.Load(); n != 0 {
 				t.Errorf("error handler ran %d times on the hijacked connection", n)
-			}
-			if s := serverLog.String(); s != "" {
-				t.Errorf("server logged %q", s)
 			}
 		})
 	}
@@ -533,12 +315,12 @@ func TestHeadSendsNoBody(t *testing.T) {
 	e := echo.New()
 	e.Use(logweaveecho.Middleware(logger, nil))
 	e.HEAD("/doc", func(c echo.Context) error { return c.String(http.StatusOK, "hello") })
-	url := serve(t, e)
-	resp, _ := do(t, newRequest(t, "HEAD", url+"/doc", nil))
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	resp, _ := adaptertest.Do(t, nil, adaptertest.NewRequest(t, "HEAD", url+"/doc", nil))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200, "http.response.body.size": 0})
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200, "http.response.body.size": 0})
 }
 
 // TestInnerCanceledContextIsNotAbort checks that a context a handler's
@@ -548,9 +330,9 @@ func TestInnerCanceledContextIsNotAbort(t *testing.T) {
 	e := echo.New()
 	e.Use(logweaveecho.Middleware(logger, nil), middleware.ContextTimeout(time.Minute))
 	e.GET("/", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
-	url := serve(t, e)
-	do(t, newRequest(t, "GET", url+"/", nil))
-	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200})
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/", nil))
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 200})
 }
 
 // TestSkipRoutesUseEchoTemplates checks that SkipRoutes match Echo's
@@ -562,15 +344,15 @@ func TestSkipRoutesUseEchoTemplates(t *testing.T) {
 	e.GET("/healthz", func(c echo.Context) error { return nil })
 	e.GET("/users/:id", func(c echo.Context) error { return nil })
 	e.GET("/metrics", func(c echo.Context) error { return nil })
-	url := serve(t, e)
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
 	for _, p := range []string{"/healthz", "/users/1", "/metrics"} {
-		if resp, _ := do(t, newRequest(t, "GET", url+p, nil)); resp.Header.Get("X-Request-ID") == "" {
+		if resp, _ := adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+p, nil)); resp.Header.Get("X-Request-ID") == "" {
 			t.Errorf("%s: skipped requests still get a request id", p)
 		}
 	}
-	do(t, newRequest(t, "GET", url+"/healthz/x", nil))
+	adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/healthz/x", nil))
 	a := sink.Wait(t, httplog.AccessMessage, 1)
-	checkFields(t, a[0], map[string]any{"url.path": "/healthz/x", "http.response.status_code": 404, "http.route": nil})
+	adaptertest.CheckFields(t, a[0], map[string]any{"url.path": "/healthz/x", "http.response.status_code": 404, "http.route": nil})
 }
 
 // TestRegisteredWithPre checks that the middleware works before routing
@@ -580,12 +362,12 @@ func TestRegisteredWithPre(t *testing.T) {
 	e := echo.New()
 	e.Pre(logweaveecho.Middleware(logger, nil))
 	e.GET("/users/:id", func(c echo.Context) error { return c.String(http.StatusOK, "x") })
-	url := serve(t, e)
-	do(t, newRequest(t, "GET", url+"/users/1", nil))
-	do(t, newRequest(t, "GET", url+"/nope", nil))
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/users/1", nil))
+	adaptertest.Do(t, nil, adaptertest.NewRequest(t, "GET", url+"/nope", nil))
 	a := sink.Wait(t, httplog.AccessMessage, 2)
-	checkFields(t, a[0], map[string]any{"http.route": "/users/:id", "http.response.status_code": 200})
-	checkFields(t, a[1], map[string]any{"http.route": nil, "http.response.status_code": 404})
+	adaptertest.CheckFields(t, a[0], map[string]any{"http.route": "/users/:id", "http.response.status_code": 200})
+	adaptertest.CheckFields(t, a[1], map[string]any{"http.route": nil, "http.response.status_code": 404})
 }
 
 func TestBodyCapture(t *testing.T) {
@@ -597,11 +379,11 @@ func TestBodyCapture(t *testing.T) {
 		io.ReadFull(c.Request().Body, buf) // reads only part of the body
 		return c.JSONBlob(http.StatusOK, []byte(`{"ok":true,"padding":"`+strings.Repeat("x", 100)+`"}`))
 	})
-	url := serve(t, e)
-	req := newRequest(t, "POST", url+"/items", strings.NewReader(`{"name":"a long request body"}`))
+	url := adaptertest.Serve(t, &http.Server{Handler: e})
+	req := adaptertest.NewRequest(t, "POST", url+"/items", strings.NewReader(`{"name":"a long request body"}`))
 	req.Header.Set("Content-Type", "application/json")
-	do(t, req)
-	checkFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{
+	adaptertest.Do(t, nil, req)
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{
 		"http.request.body": `{"nam`, "http.request.body.size": 5,
 		"http.response.body": `{"ok":true,"padd`, "http.response.body.truncated": true,
 	})
@@ -625,7 +407,7 @@ func TestLoggerKeepsExplicitContext(t *testing.T) {
 	})
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/", nil)
-	req.Header.Set("traceparent", traceparent)
+	req.Header.Set("traceparent", adaptertest.Traceparent)
 	e.ServeHTTP(rec, req)
 	got := map[string]any{}
 	for _, l := range sink.Lines(t) {
@@ -633,7 +415,7 @@ func TestLoggerKeepsExplicitContext(t *testing.T) {
 			got[l["msg"].(string)] = l["trace_id"]
 		}
 	}
-	if got["bound"] != traceID || got["background"] != traceID || got["own"] != nil || len(got) != 3 {
+	if got["bound"] != adaptertest.TraceID || got["background"] != adaptertest.TraceID || got["own"] != nil || len(got) != 3 {
 		t.Fatalf("trace ids by line: %v", got)
 	}
 

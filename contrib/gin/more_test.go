@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -205,30 +204,14 @@ func TestWebSocketUpgradeHijack(t *testing.T) {
 			return
 		}
 		defer conn.Close()
-		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+		brw.WriteString(adaptertest.SwitchingProtocols)
 		brw.Flush()
 		msg, _ := brw.ReadString('\n')
 		brw.WriteString("echo " + msg)
 		brw.Flush()
 	})
 	url, _ := serve(t, r)
-	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	rd := bufio.NewReader(conn)
-	status, _ := rd.ReadString('\n')
-	if !strings.HasPrefix(status, "HTTP/1.1 101") {
-		t.Fatalf("upgrade failed: %q", status)
-	}
-	for l, _ := rd.ReadString('\n'); l != "\r\n" && l != ""; l, _ = rd.ReadString('\n') {
-	}
-	io.WriteString(conn, "ping\n")
-	if echo, _ := rd.ReadString('\n'); echo != "echo ping\n" {
-		t.Fatalf("echo %q", echo)
-	}
+	adaptertest.WebSocketPing(t, url)
 	if a := sink.Wait(t, httplog.AccessMessage, 1)[0]; logtest.Num(a["http.response.status_code"]) != 101 || a["http.route"] != "/ws" {
 		t.Fatalf("access line %v, want status 101", a)
 	}
