@@ -17,8 +17,8 @@ import (
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/clientip"
-	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/trace"
 )
