@@ -15,6 +15,7 @@ import (
 
 	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 	"github.com/valyala/fasthttp"
 )
@@ -93,23 +94,11 @@ func serveLogger(t *testing.T, logger *slog.Logger, sink *logtest.Sink, opts *ht
 // do sends a request and returns the response with its body read.
 func (s *testServer) do(t *testing.T, method, path string, header map[string]string, body io.Reader) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.url+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := adaptertest.NewRequest(t, method, s.url+path, body)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return adaptertest.Do(t, s.client, req)
 }
 
 // access waits for n access lines and returns them.
@@ -127,27 +116,4 @@ func (s *testServer) rawConn(t *testing.T) (net.Conn, *bufio.Reader) {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c, bufio.NewReader(c)
-}
-
-// check compares fields of an access line with want; a nil want means
-// the field must be absent.
-func check(t *testing.T, line map[string]any, want map[string]any) {
-	t.Helper()
-	for k, w := range want {
-		got, ok := line[k]
-		switch {
-		case w == nil && ok:
-			t.Errorf("%s = %v, want it absent", k, got)
-		case w == nil:
-		case !ok:
-			t.Errorf("%s absent, want %v", k, w)
-		default:
-			if f, isNum := got.(float64); isNum {
-				got = int(f)
-			}
-			if got != w {
-				t.Errorf("%s = %v (%T), want %v (%T)", k, got, got, w, w)
-			}
-		}
-	}
 }

@@ -21,16 +21,11 @@ import (
 	"github.com/logweave/logweave/clientip"
 	logweavefasthttp "github.com/logweave/logweave/contrib/fasthttp"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/tracectx"
 	"github.com/valyala/fasthttp"
 	"go.opentelemetry.io/otel/trace"
-)
-
-const (
-	traceID     = "4bf92f3577b34da6a3ce929d0e0e4736"
-	spanID      = "00f067aa0ba902b7"
-	traceparent = "00-" + traceID + "-" + spanID + "-01"
 )
 
 // api is the application the table of cases runs against: a handler for
@@ -73,134 +68,93 @@ func apiRoute(r *http.Request) string {
 // against a real server on loopback.
 func TestCases(t *testing.T) {
 	srv := serve(t, apiOptions, api)
-	cases := []struct {
-		name         string
-		method, path string
-		header       map[string]string
-		body         string
-		status       int
-		want         map[string]any
-		requestID    string // the X-Request-ID the response must carry; "trace" for the line's trace id
-	}{
+	adaptertest.Run(t, srv.client, srv.url, srv.sink, []adaptertest.Case{
 		{
-			name: "200", method: "GET", path: "/users/42?fields=name&token=secret",
-			status: 200,
-			want: map[string]any{
+			Name: "200", Method: "GET", Path: "/users/42?fields=name&token=secret",
+			Status: 200,
+			Want: map[string]any{
 				"level": "INFO", "http.request.method": "GET", "http.route": "/users/{id}", "url.path": "/users/42",
 				"url.query": "fields=name&token=" + httplog.Mask, "http.response.status_code": 200,
 				"http.response.body.size": 11, "http.request.body.size": 0, "client.address": "127.0.0.1",
 				"network.protocol.version": "1.1", "server.address": "127.0.0.1", "error.type": nil,
 				"user_agent.original": "Go-http-client/1.1", "service.name": "test",
 			},
-			requestID: "trace",
+			RequestID: "trace",
 		},
 		{
-			name: "POST with body", method: "POST", path: "/users", body: `{"name":"ada"}`,
-			status: 201,
-			want:   map[string]any{"http.route": "/users", "http.request.body.size": 14, "http.response.body.size": 14},
+			Name: "POST with body", Method: "POST", Path: "/users", Body: `{"name":"ada"}`,
+			Status: 201,
+			Want:   map[string]any{"http.route": "/users", "http.request.body.size": 14, "http.response.body.size": 14},
 		},
 		{
-			name: "404", method: "GET", path: "/nowhere",
-			status: 404,
-			want:   map[string]any{"level": "WARN", "http.route": nil, "url.path": "/nowhere", "http.response.status_code": 404},
+			Name: "404", Method: "GET", Path: "/nowhere",
+			Status: 404,
+			Want:   map[string]any{"level": "WARN", "http.route": nil, "url.path": "/nowhere", "http.response.status_code": 404},
 		},
 		{
-			name: "500", method: "GET", path: "/fail",
-			status: 500,
-			want:   map[string]any{"level": "ERROR", "http.route": "/fail", "http.response.status_code": 500, "error.type": "500"},
+			Name: "500", Method: "GET", Path: "/fail",
+			Status: 500,
+			Want:   map[string]any{"level": "ERROR", "http.route": "/fail", "http.response.status_code": 500, "error.type": "500"},
 		},
 		{
-			name: "panic", method: "GET", path: "/panic",
-			status: 500,
-			want: map[string]any{
+			Name: "panic", Method: "GET", Path: "/panic",
+			Status: 500,
+			Want: map[string]any{
 				"level": "ERROR", "http.route": "/panic", "http.response.status_code": 500, "error.type": "panic",
 				"panic": "boom", "http.response.body.size": len("Internal Server Error\n"),
 			},
 		},
 		{
-			name: "nothing written", method: "GET", path: "/empty",
-			status: 200,
-			want:   map[string]any{"http.response.status_code": 200, "http.response.body.size": 0},
+			Name: "nothing written", Method: "GET", Path: "/empty",
+			Status: 200,
+			Want:   map[string]any{"http.response.status_code": 200, "http.response.body.size": 0},
 		},
 		{
-			name: "HEAD sends no body", method: "HEAD", path: "/users/42",
-			status: 200,
-			want:   map[string]any{"http.request.method": "HEAD", "http.route": "/users/{id}", "http.response.body.size": 0},
+			Name: "HEAD sends no body", Method: "HEAD", Path: "/users/42",
+			Status: 200,
+			Want:   map[string]any{"http.request.method": "HEAD", "http.route": "/users/{id}", "http.response.body.size": 0},
 		},
 		{
-			name: "unknown method", method: "PROPFIND", path: "/users/42",
-			status: 200,
-			want:   map[string]any{"http.request.method": "PROPFIND"},
+			Name: "unknown method", Method: "PROPFIND", Path: "/users/42",
+			Status: 200,
+			Want:   map[string]any{"http.request.method": "PROPFIND"},
 		},
 		{
-			name: "spoofed X-Forwarded-For is not the client", method: "GET", path: "/users/1",
-			header: map[string]string{"X-Forwarded-For": "203.0.113.66", "X-Real-IP": "203.0.113.67"},
-			status: 200,
-			want:   map[string]any{"client.address": "127.0.0.1"},
+			Name: "spoofed X-Forwarded-For is not the client", Method: "GET", Path: "/users/1",
+			Header: map[string]string{"X-Forwarded-For": "203.0.113.66", "X-Real-IP": "203.0.113.67"},
+			Status: 200,
+			Want:   map[string]any{"client.address": "127.0.0.1"},
 		},
 		{
-			name: "incoming traceparent", method: "GET", path: "/users/2",
-			header: map[string]string{"traceparent": traceparent},
-			status: 200,
-			want:   map[string]any{"trace_id": traceID, "span_id": spanID, "request_id": nil},
+			Name: "incoming traceparent", Method: "GET", Path: "/users/2",
+			Header: map[string]string{"traceparent": adaptertest.Traceparent},
+			Status: 200,
+			Want:   map[string]any{"trace_id": adaptertest.TraceID, "span_id": adaptertest.SpanID, "request_id": nil},
 			// Without a request id from the client, the trace id is one.
-			requestID: traceID,
+			RequestID: adaptertest.TraceID,
 		},
 		{
-			name: "incoming B3", method: "GET", path: "/users/3",
-			header:    map[string]string{"b3": "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1"},
-			status:    200,
-			want:      map[string]any{"trace_id": "80f198ee56343ba864fe8b2a57d3eff7", "span_id": "e457b5a2e4d86bd1"},
-			requestID: "80f198ee56343ba864fe8b2a57d3eff7",
+			Name: "incoming B3", Method: "GET", Path: "/users/3",
+			Header:    map[string]string{"b3": adaptertest.B3TraceID + "-" + adaptertest.B3SpanID + "-1"},
+			Status:    200,
+			Want:      map[string]any{"trace_id": adaptertest.B3TraceID, "span_id": adaptertest.B3SpanID},
+			RequestID: adaptertest.B3TraceID,
 		},
 		{
-			name: "incoming X-Request-ID", method: "GET", path: "/users/4",
-			header:    map[string]string{"X-Request-ID": "req-7f3a", "traceparent": traceparent},
-			status:    200,
-			want:      map[string]any{"request_id": "req-7f3a", "trace_id": traceID},
-			requestID: "req-7f3a",
+			Name: "incoming X-Request-ID", Method: "GET", Path: "/users/4",
+			Header:    map[string]string{"X-Request-ID": "req-7f3a", "traceparent": adaptertest.Traceparent},
+			Status:    200,
+			Want:      map[string]any{"request_id": "req-7f3a", "trace_id": adaptertest.TraceID},
+			RequestID: "req-7f3a",
 		},
 		{
-			name: "malformed traceparent starts a trace", method: "GET", path: "/users/5",
-			header:    map[string]string{"traceparent": "00-zzzz-00f067aa0ba902b7-01"},
-			status:    200,
-			want:      map[string]any{"http.response.status_code": 200},
-			requestID: "trace",
+			Name: "malformed traceparent starts a trace", Method: "GET", Path: "/users/5",
+			Header:    map[string]string{"traceparent": "00-zzzz-00f067aa0ba902b7-01"},
+			Status:    200,
+			Want:      map[string]any{"http.response.status_code": 200},
+			RequestID: "trace",
 		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv.sink.Reset()
-			var body io.Reader
-			if tc.body != "" {
-				body = strings.NewReader(tc.body)
-			}
-			resp, _ := srv.do(t, tc.method, tc.path, tc.header, body)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("client got %d, want %d", resp.StatusCode, tc.status)
-			}
-			line := srv.access(t, 1)[0]
-			check(t, line, tc.want)
-			id, _ := line["trace_id"].(string)
-			if len(id) != 32 {
-				t.Errorf("trace_id %q", id)
-			}
-			switch tc.requestID {
-			case "":
-			case "trace":
-				if got := resp.Header.Get("X-Request-ID"); got != id {
-					t.Errorf("X-Request-ID %q, want the trace id %q", got, id)
-				}
-			default:
-				if got := resp.Header.Get("X-Request-ID"); got != tc.requestID {
-					t.Errorf("X-Request-ID %q, want %q", got, tc.requestID)
-				}
-			}
-			if got := logtest.Num(line["http.response.status_code"]); got != resp.StatusCode {
-				t.Errorf("logged %d, client got %d", got, resp.StatusCode)
-			}
-		})
-	}
+	})
 }
 
 // TestContextAndLogger checks that Context holds the trace, and that
@@ -219,28 +173,8 @@ func TestContextAndLogger(t *testing.T) {
 		log.InfoContext(child, "child")
 		fctx.SetBodyString(trace.SpanContextFromContext(child).SpanID().String())
 	})
-	_, childSpan := srv.do(t, "GET", "/a", map[string]string{"traceparent": traceparent, "X-Request-ID": "r-1"}, nil)
-	srv.access(t, 1)
-	byMsg := map[string]map[string]any{}
-	for _, l := range sink.Lines(t) {
-		byMsg[l["msg"].(string)] = l
-	}
-	for _, msg := range []string{"with context", "bound", "with the fasthttp context", "derived", "child", httplog.AccessMessage} {
-		l := byMsg[msg]
-		if l == nil {
-			t.Fatalf("no line %q", msg)
-		}
-		check(t, l, map[string]any{"trace_id": traceID, "request_id": "r-1"})
-		wantSpan := spanID
-		if msg == "child" {
-			wantSpan = childSpan
-		}
-		check(t, l, map[string]any{"span_id": wantSpan})
-	}
-	check(t, byMsg["derived"], map[string]any{"k": "v", "level": "WARN"})
-	if g, _ := byMsg["derived"]["g"].(map[string]any); g == nil || logtest.Num(g["x"]) != 1 {
-		t.Errorf("derived line %v", byMsg["derived"])
-	}
+	adaptertest.CheckHandlerLines(t, srv.client, srv.url+"/a", srv.sink,
+		"with context", "bound", "with the fasthttp context", "derived", "child", httplog.AccessMessage)
 }
 
 // TestWithoutMiddleware: Context is Background and Logger binds
@@ -275,7 +209,7 @@ func TestPanic(t *testing.T) {
 		t.Errorf("client got %d %q %v", resp.StatusCode, body, resp.Header)
 	}
 	line := srv.access(t, 1)[0]
-	check(t, line, map[string]any{"level": "ERROR", "http.response.status_code": 500, "panic": "nil map", "request_id": "r-9"})
+	adaptertest.CheckFields(t, line, map[string]any{"level": "ERROR", "http.response.status_code": 500, "panic": "nil map", "request_id": "r-9"})
 	if s, _ := line["stack"].(string); !strings.Contains(s, "middleware_test.go") {
 		t.Errorf("stack %q", s)
 	}
@@ -321,7 +255,7 @@ func TestRePanic(t *testing.T) {
 	if fctx.Response.StatusCode() != 500 {
 		t.Errorf("status %d", fctx.Response.StatusCode())
 	}
-	check(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 500, "panic": "boom"})
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{"http.response.status_code": 500, "panic": "boom"})
 }
 
 // TestSkippedRequestKeepsTrace: a skipped request gets no access line,
@@ -331,11 +265,11 @@ func TestSkippedRequestKeepsTrace(t *testing.T) {
 	srv := serveLogger(t, logger, sink, &httplog.Options{SkipPaths: []string{"/healthz"}}, func(fctx *fasthttp.RequestCtx) {
 		logger.InfoContext(logweavefasthttp.Context(fctx), "probed")
 	})
-	resp, _ := srv.do(t, "GET", "/healthz", map[string]string{"traceparent": traceparent}, nil)
-	if got := resp.Header.Get("X-Request-ID"); got != traceID {
+	resp, _ := srv.do(t, "GET", "/healthz", map[string]string{"traceparent": adaptertest.Traceparent}, nil)
+	if got := resp.Header.Get("X-Request-ID"); got != adaptertest.TraceID {
 		t.Errorf("X-Request-ID %q", got)
 	}
-	check(t, sink.Wait(t, "probed", 1)[0], map[string]any{"trace_id": traceID})
+	adaptertest.CheckFields(t, sink.Wait(t, "probed", 1)[0], map[string]any{"trace_id": adaptertest.TraceID})
 	if n := len(sink.WithMsg(t, httplog.AccessMessage)); n != 0 {
 		t.Errorf("%d access lines", n)
 	}
@@ -350,51 +284,10 @@ func TestServerSentEvents(t *testing.T) {
 	srv := serveLogger(t, logger, sink, nil, func(fctx *fasthttp.RequestCtx) {
 		fctx.SetContentType("text/event-stream")
 		ctx := logweavefasthttp.Context(fctx)
-		fctx.SetBodyStreamWriter(func(w *bufio.Writer) {
-			for i := range 3 {
-				fmt.Fprintf(w, "data: %d\n\n", i)
-				if err := w.Flush(); err != nil {
-					return
-				}
-				if i == 1 {
-					<-release // the client must have seen 0 and 1 by now
-				}
-			}
-			logger.InfoContext(ctx, "stream done")
-		})
+		fctx.SetBodyStreamWriter(adaptertest.HeldEvents(release, func() { logger.InfoContext(ctx, "stream done") }))
 	})
-	req, _ := http.NewRequest("GET", srv.url+"/events", nil)
-	req.Header.Set("traceparent", traceparent)
-	resp, err := srv.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	r := bufio.NewReader(resp.Body)
-	for i := range 2 {
-		line, err := r.ReadString('\n')
-		if err != nil || line != fmt.Sprintf("data: %d\n", i) {
-			t.Fatalf("event %d: %q %v", i, line, err)
-		}
-		r.ReadString('\n')
-	}
-	if n := len(sink.WithMsg(t, httplog.AccessMessage)); n != 0 {
-		t.Errorf("%d access lines while the stream is open", n)
-	}
-	close(release)
-	rest, _ := io.ReadAll(r)
-	if string(rest) != "data: 2\n\n" {
-		t.Errorf("rest %q", rest)
-	}
-	line := srv.access(t, 1)[0]
-	check(t, line, map[string]any{
-		"http.response.status_code": 200, "http.response.body.size": 3 * len("data: 0\n\n"),
-		"trace_id": traceID, "level": "INFO",
-	})
-	if d, _ := line["http.server.request.duration"].(float64); d <= 0 {
-		t.Errorf("duration %v", line["http.server.request.duration"])
-	}
-	check(t, sink.Wait(t, "stream done", 1)[0], map[string]any{"trace_id": traceID})
+	adaptertest.CheckHeldEvents(t, srv.client, srv.url+"/events", sink, release)
+	adaptertest.CheckFields(t, sink.Wait(t, "stream done", 1)[0], map[string]any{"trace_id": adaptertest.TraceID})
 }
 
 // TestClientAbortDuringStream: a client that goes away while events are
@@ -436,7 +329,7 @@ func TestClientAbortDuringStream(t *testing.T) {
 		t.Fatal("stream still running")
 	}
 	line := srv.access(t, 1)[0]
-	check(t, line, map[string]any{"http.response.status_code": 499, "level": "WARN", "error.type": "client_closed_request"})
+	adaptertest.CheckFields(t, line, map[string]any{"http.response.status_code": 499, "level": "WARN", "error.type": "client_closed_request"})
 	if n := logtest.Num(line["http.response.body.size"]); n < 3*len("data: 0\n\n") {
 		t.Errorf("body size %d", n)
 	}
@@ -458,7 +351,7 @@ func TestClientAbortDuringBufferedResponse(t *testing.T) {
 	<-entered
 	conn.Close()
 	close(proceed)
-	check(t, srv.access(t, 1)[0], map[string]any{"http.response.status_code": 200})
+	adaptertest.CheckFields(t, srv.access(t, 1)[0], map[string]any{"http.response.status_code": 200})
 }
 
 // TestStreamedBodies covers the other streamed responses: a reader of
@@ -506,7 +399,7 @@ func TestStreamedBodies(t *testing.T) {
 		if resp.StatusCode != 200 || (tc.method == "GET" && len(body) != want) {
 			t.Errorf("%s %s: client got %d, %d bytes", tc.method, tc.path, resp.StatusCode, len(body))
 		}
-		check(t, line, map[string]any{"http.response.status_code": 200, "http.response.body.size": want, "error.type": nil})
+		adaptertest.CheckFields(t, line, map[string]any{"http.response.status_code": 200, "http.response.body.size": want, "error.type": nil})
 	}
 
 	// fasthttp's SendFile compresses for a client that accepts gzip (Go's
@@ -545,7 +438,7 @@ func TestClientIPStrategy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := serve(t, &httplog.Options{ClientIP: tc.strategy}, api)
 			srv.do(t, "GET", "/users/1", tc.header, nil)
-			check(t, srv.access(t, 1)[0], map[string]any{"client.address": tc.want})
+			adaptertest.CheckFields(t, srv.access(t, 1)[0], map[string]any{"client.address": tc.want})
 		})
 	}
 }
@@ -585,10 +478,10 @@ func TestOptions(t *testing.T) {
 	srv.do(t, "GET", "/users/1", nil, nil)                                // skipped by route
 	srv.do(t, "GET", "/echo", map[string]string{"X-Synthetic": "1"}, nil) // skipped by Skip
 	resp, _ := srv.do(t, "POST", "/echo", map[string]string{
-		"Authorization": "Bearer abc", "X-Tenant": "acme", "Content-Type": "application/json", "traceparent": traceparent,
+		"Authorization": "Bearer abc", "X-Tenant": "acme", "Content-Type": "application/json", "traceparent": adaptertest.Traceparent,
 	}, strings.NewReader(`{"name":"a long name"}`))
 	line := srv.access(t, 1)[0]
-	check(t, line, map[string]any{
+	adaptertest.CheckFields(t, line, map[string]any{
 		"url.path":                              "/echo",
 		"http.request.header.authorization":     httplog.Mask,
 		"http.request.header.x-tenant":          "acme",
@@ -603,10 +496,10 @@ func TestOptions(t *testing.T) {
 		"http.request.header.x-synthetic":       nil,
 		"http.response.header.x-correlation-id": nil,
 	})
-	if got := resp.Header.Get("X-Correlation-ID"); got != traceID {
+	if got := resp.Header.Get("X-Correlation-ID"); got != adaptertest.TraceID {
 		t.Errorf("X-Correlation-ID %q", got)
 	}
-	if got := resp.Header.Get("traceparent"); !strings.Contains(got, traceID) {
+	if got := resp.Header.Get("traceparent"); !strings.Contains(got, adaptertest.TraceID) {
 		t.Errorf("traceparent %q", got)
 	}
 	if resp.Header.Get("X-Request-ID") != "" {
@@ -616,7 +509,7 @@ func TestOptions(t *testing.T) {
 	// A streamed body is captured as the server sends it.
 	srv.sink.Reset()
 	srv.do(t, "GET", "/stream", nil, nil)
-	check(t, srv.access(t, 1)[0], map[string]any{
+	adaptertest.CheckFields(t, srv.access(t, 1)[0], map[string]any{
 		"http.response.body": `{"stream`, "http.response.body.truncated": true, "http.response.body.size": 20,
 	})
 }
@@ -633,7 +526,7 @@ func TestLevelsAndSampling(t *testing.T) {
 		srv.do(t, "GET", "/users/"+strconv.Itoa(i), nil, nil)
 	}
 	lines := srv.access(t, 2)
-	check(t, lines[0], map[string]any{"level": "DEBUG+2", "http.route": "/users/{id}"})
+	adaptertest.CheckFields(t, lines[0], map[string]any{"level": "DEBUG+2", "http.route": "/users/{id}"})
 }
 
 // TestCopiesOutliveTheRequest sends requests on one keep-alive connection
@@ -649,7 +542,7 @@ func TestCopiesOutliveTheRequest(t *testing.T) {
 	})
 	conn, r := srv.rawConn(t)
 	for _, id := range []string{"first-request-id", "2nd-request-idxx"} {
-		fmt.Fprintf(conn, "GET /users/%s?q=%s HTTP/1.1\r\nHost: test\r\nUser-Agent: agent-%s\r\nX-Request-ID: %s\r\ntraceparent: %s\r\n\r\n", id, id, id, id, traceparent)
+		fmt.Fprintf(conn, "GET /users/%s?q=%s HTTP/1.1\r\nHost: test\r\nUser-Agent: agent-%s\r\nX-Request-ID: %s\r\ntraceparent: %s\r\n\r\n", id, id, id, id, adaptertest.Traceparent)
 		resp, err := http.ReadResponse(r, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -714,7 +607,7 @@ func TestRecorderEndStatus(t *testing.T) {
 		}()
 		panic("boom")
 	}()
-	check(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{
+	adaptertest.CheckFields(t, sink.Wait(t, httplog.AccessMessage, 1)[0], map[string]any{
 		"http.response.status_code": 500, "http.route": "/route", "panic": "boom", "http.response.body.size": 0,
 	})
 }

@@ -1,22 +1,21 @@
 package logweavefiber_test
 
 import (
-	"io"
 	"log/slog"
 	"net"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/logweave/logweave"
 	logweavefiber "github.com/logweave/logweave/contrib/fiber"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/valyala/fasthttp"
 )
 
-// handlerFor returns the fasthttp handler of an application with the
-// middleware and a /users/:id route, and a request context to call it
-// with again and again, as fasthttp's server does.
-func handlerFor(tb testing.TB, logger *slog.Logger, opts *httplog.Options, header map[string]string) (fasthttp.RequestHandler, *fasthttp.RequestCtx) {
+// serveAgain serves, again and again, a request through an application
+// with the middleware and a /users/:id route, with the same request
+// context, as fasthttp's server does.
+func serveAgain(tb testing.TB, logger *slog.Logger, opts *httplog.Options, header map[string]string) func() int {
 	tb.Helper()
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Use(logweavefiber.Middleware(logger, opts))
@@ -25,79 +24,29 @@ func handlerFor(tb testing.TB, logger *slog.Logger, opts *httplog.Options, heade
 	req.Header.SetMethod(fasthttp.MethodGet) // as parsed from the wire: an unset method costs an allocation per read
 	req.SetRequestURI("http://api.example.com/users/42?fields=name")
 	req.Header.SetUserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36")
-	req.Header.Set("traceparent", traceparent)
+	req.Header.Set("traceparent", adaptertest.Traceparent)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
 	fctx := new(fasthttp.RequestCtx)
 	fctx.Init(&req, &net.TCPAddr{IP: net.IPv4(203, 0, 113, 9), Port: 51234}, nil)
-	return app.Handler(), fctx
+	h := app.Handler()
+	return func() int {
+		fctx.Response.Reset()
+		h(fctx)
+		return fctx.Response.StatusCode()
+	}
 }
 
-// TestAllocations bounds what a request costs in allocations. Five are
-// httplog.Recorder's and slog's, the same under net/http: Begin's three
-// (the context holding the span, the span, and the trace id as the
-// X-Request-ID answer) and Log's two (client.address as a string, and
-// slog's attribute slice past five attributes). The adapter adds one, the
-// copy of the access line's strings, and, with a request id from the
-// client, its copy (kept in the context, next to tracectx's context
-// value for it).
+// TestAllocations bounds what a request costs in allocations (see
+// adaptertest.AllocCases for what they are).
 func TestAllocations(t *testing.T) {
 	if testing.Short() || logweavefiber.RaceEnabled {
 		t.Skip("measures allocations")
 	}
-	for _, tc := range []struct {
-		name   string
-		level  slog.Level
-		opts   *httplog.Options
-		header map[string]string
-		max    float64
-	}{
-		{"line written", slog.LevelInfo, nil, nil, 6},
-		{"line disabled", slog.LevelError, nil, nil, 3},
-		{"request id", slog.LevelInfo, nil, map[string]string{"X-Request-ID": "abc-123"}, 8},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			w := &countingWriter{}
-			h, fctx := handlerFor(t, logweave.New(w, &logweave.Options{Level: tc.level}), tc.opts, tc.header)
-			allocs := testing.AllocsPerRun(200, func() {
-				fctx.Response.Reset()
-				h(fctx)
-			})
-			if fctx.Response.StatusCode() != 200 {
-				t.Fatalf("status %d", fctx.Response.StatusCode())
-			}
-			if allocs > tc.max {
-				t.Errorf("%v allocations per request, want at most %v", allocs, tc.max)
-			}
-			t.Logf("%v allocations per request", allocs)
-		})
-	}
+	adaptertest.RunAllocs(t, adaptertest.AllocCases(), serveAgain)
 }
 
 func BenchmarkMiddleware(b *testing.B) {
-	w := &countingWriter{}
-	h, fctx := handlerFor(b, logweave.New(w, nil), nil, nil)
-	b.ReportAllocs()
-	for b.Loop() {
-		fctx.Response.Reset()
-		h(fctx)
-	}
-	if w.lines != int64(b.N) {
-		b.Fatalf("%d lines for %d requests", w.lines, b.N)
-	}
+	adaptertest.Bench(b, serveAgain)
 }
-
-// countingWriter counts lines and discards them.
-type countingWriter struct{ lines int64 }
-
-func (w *countingWriter) Write(p []byte) (int, error) {
-	for _, c := range p {
-		if c == '\n' {
-			w.lines++
-		}
-	}
-	return len(p), nil
-}
-
-var _ io.Writer = (*countingWriter)(nil)

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	logweavefiberv3 "github.com/logweave/logweave/contrib/fiberv3"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 )
 
@@ -91,23 +92,11 @@ func serveWith(t *testing.T, opts *httplog.Options, routes func(app *fiber.App, 
 // do sends a request and returns the response with its body read.
 func (s *testServer) do(t *testing.T, method, path string, header map[string]string, body io.Reader) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.url+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := adaptertest.NewRequest(t, method, s.url+path, body)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return adaptertest.Do(t, s.client, req)
 }
 
 // access waits for n access lines (a streamed response's line is written
@@ -115,27 +104,4 @@ func (s *testServer) do(t *testing.T, method, path string, header map[string]str
 func (s *testServer) access(t *testing.T, n int) []map[string]any {
 	t.Helper()
 	return s.sink.Wait(t, httplog.AccessMessage, n)
-}
-
-// check compares fields of an access line with want; a nil want means
-// the field must be absent.
-func check(t *testing.T, line map[string]any, want map[string]any) {
-	t.Helper()
-	for k, w := range want {
-		got, ok := line[k]
-		switch {
-		case w == nil && ok:
-			t.Errorf("%s = %v, want it absent", k, got)
-		case w == nil:
-		case !ok:
-			t.Errorf("%s absent, want %v", k, w)
-		default:
-			if f, isNum := got.(float64); isNum {
-				got = int(f)
-			}
-			if got != w {
-				t.Errorf("%s = %v (%T), want %v (%T)", k, got, got, w, w)
-			}
-		}
-	}
 }

@@ -1,10 +1,8 @@
 package logweavefiberv3_test
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,18 +18,13 @@ import (
 	"github.com/gofiber/fiber/v3/middleware/static"
 	logweavefiberv3 "github.com/logweave/logweave/contrib/fiberv3"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/internal/adaptertest"
 	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 )
 
-const (
-	traceID     = "4bf92f3577b34da6a3ce929d0e0e4736"
-	spanID      = "00f067aa0ba902b7"
-	traceparent = "00-" + traceID + "-" + spanID + "-01"
-)
-
-// apiRoutes registers the routes the table of cases runs against.
+// apiRoutes registers the routes adaptertest.FiberCases runs against.
 func apiRoutes(app *fiber.App, logger *slog.Logger) {
 	app.Get("/users/:id", func(c fiber.Ctx) error {
 		logger.InfoContext(c.Context(), "loading user", "id", c.Params("id"))
@@ -52,118 +45,11 @@ func apiRoutes(app *fiber.App, logger *slog.Logger) {
 	app.Get("/empty", func(c fiber.Ctx) error { return nil })
 }
 
-// TestCases is the table of requests whose outcome Fiber decides: the
-// route it matched, its 404 and 405, the error handler's status, a panic.
-// contrib/fasthttp tests the rest (trace headers, client addresses,
-// options, streams) on fasthttp alone.
+// TestCases runs the table of requests whose outcome Fiber decides (see
+// adaptertest.FiberCases) against apiRoutes.
 func TestCases(t *testing.T) {
 	srv := serveWith(t, nil, apiRoutes)
-	cases := []struct {
-		name         string
-		method, path string
-		header       map[string]string
-		body         string
-		status       int
-		want         map[string]any
-		requestID    string // the X-Request-ID the response must carry; "trace" for the line's trace id
-	}{
-		{
-			name: "200", method: "GET", path: "/users/42?fields=name&token=secret",
-			status: 200,
-			want: map[string]any{
-				"level": "INFO", "http.request.method": "GET", "http.route": "/users/:id", "url.path": "/users/42",
-				"url.query": "fields=name&token=" + httplog.Mask, "http.response.status_code": 200,
-				"http.response.body.size": 11, "http.request.body.size": 0, "client.address": "127.0.0.1",
-				"network.protocol.version": "1.1", "server.address": "127.0.0.1", "error.type": nil,
-				"user_agent.original": "Go-http-client/1.1", "service.name": "test",
-			},
-			requestID: "trace",
-		},
-		{
-			name: "POST with body", method: "POST", path: "/users", body: `{"name":"ada"}`,
-			status: 201,
-			want:   map[string]any{"http.route": "/users", "http.request.body.size": 14, "http.response.body.size": 14},
-		},
-		{
-			name: "404 from the router", method: "GET", path: "/nowhere",
-			status: 404,
-			want:   map[string]any{"level": "WARN", "http.route": nil, "url.path": "/nowhere", "http.response.status_code": 404},
-		},
-		{
-			name: "405 from the router", method: "DELETE", path: "/users/42",
-			status: 405,
-			want:   map[string]any{"level": "WARN", "http.route": nil, "http.response.status_code": 405},
-		},
-		{
-			name: "handler returns a *fiber.Error", method: "GET", path: "/teapot",
-			status: 418,
-			want:   map[string]any{"level": "WARN", "http.route": "/teapot", "http.response.status_code": 418, "error.type": nil},
-		},
-		{
-			name: "handler returns an error", method: "GET", path: "/fail",
-			status: 500,
-			want:   map[string]any{"level": "ERROR", "http.route": "/fail", "http.response.status_code": 500, "error.type": "500"},
-		},
-		{
-			name: "panic", method: "GET", path: "/panic",
-			status: 500,
-			want: map[string]any{
-				"level": "ERROR", "http.route": "/panic", "http.response.status_code": 500, "error.type": "panic",
-				"panic": "boom", "http.response.body.size": len("Internal Server Error"),
-			},
-		},
-		{
-			name: "nothing written", method: "GET", path: "/empty",
-			status: 200,
-			want:   map[string]any{"http.response.status_code": 200, "http.response.body.size": 0},
-		},
-		{
-			name: "HEAD sends no body", method: "HEAD", path: "/users/42",
-			status: 200,
-			want:   map[string]any{"http.request.method": "HEAD", "http.route": "/users/:id", "http.response.body.size": 0},
-		},
-
-		{
-			name: "incoming X-Request-ID", method: "GET", path: "/users/4",
-			header:    map[string]string{"X-Request-ID": "req-7f3a", "traceparent": traceparent},
-			status:    200,
-			want:      map[string]any{"request_id": "req-7f3a", "trace_id": traceID},
-			requestID: "req-7f3a",
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv.sink.Reset()
-			var body io.Reader
-			if tc.body != "" {
-				body = strings.NewReader(tc.body)
-			}
-			resp, _ := srv.do(t, tc.method, tc.path, tc.header, body)
-			if resp.StatusCode != tc.status {
-				t.Fatalf("client got %d, want %d", resp.StatusCode, tc.status)
-			}
-			line := srv.access(t, 1)[0]
-			check(t, line, tc.want)
-			id, _ := line["trace_id"].(string)
-			if len(id) != 32 {
-				t.Errorf("trace_id %q", id)
-			}
-			switch tc.requestID {
-			case "":
-			case "trace":
-				if got := resp.Header.Get("X-Request-ID"); got != id {
-					t.Errorf("X-Request-ID %q, want the trace id %q", got, id)
-				}
-			default:
-				if got := resp.Header.Get("X-Request-ID"); got != tc.requestID {
-					t.Errorf("X-Request-ID %q, want %q", got, tc.requestID)
-				}
-			}
-			if got := logtest.Num(line["http.response.status_code"]); got != resp.StatusCode {
-				t.Errorf("logged %d, client got %d", got, resp.StatusCode)
-			}
-		})
-	}
+	adaptertest.Run(t, srv.client, srv.url, srv.sink, adaptertest.FiberCases())
 }
 
 // TestHandlerLinesCarryTrace checks that the trace lands in
@@ -184,28 +70,8 @@ func TestHandlerLinesCarryTrace(t *testing.T) {
 			return c.SendString(trace.SpanContextFromContext(child).SpanID().String())
 		})
 	})
-	_, childSpan := srv.do(t, "GET", "/a", map[string]string{"traceparent": traceparent, "X-Request-ID": "r-1"}, nil)
-	srv.access(t, 1)
-	byMsg := map[string]map[string]any{}
-	for _, l := range srv.sink.Lines(t) {
-		byMsg[l["msg"].(string)] = l
-	}
-	for _, msg := range []string{"with context", "bound", "with the fasthttp context", "with the fiber context", "derived", "child", httplog.AccessMessage} {
-		l := byMsg[msg]
-		if l == nil {
-			t.Fatalf("no line %q", msg)
-		}
-		check(t, l, map[string]any{"trace_id": traceID, "request_id": "r-1"})
-		wantSpan := spanID
-		if msg == "child" {
-			wantSpan = childSpan
-		}
-		check(t, l, map[string]any{"span_id": wantSpan})
-	}
-	check(t, byMsg["derived"], map[string]any{"k": "v", "level": "WARN"})
-	if g, _ := byMsg["derived"]["g"].(map[string]any); g == nil || logtest.Num(g["x"]) != 1 {
-		t.Errorf("derived line %v", byMsg["derived"])
-	}
+	adaptertest.CheckHandlerLines(t, srv.client, srv.url+"/a", srv.sink,
+		"with context", "bound", "with the fasthttp context", "with the fiber context", "derived", "child", httplog.AccessMessage)
 }
 
 // TestLoggerWithoutMiddleware binds slog.Default and Background.
@@ -309,7 +175,7 @@ func TestMountedErrorHandler(t *testing.T) {
 	if resp.StatusCode != 422 || body != "api: bad item" {
 		t.Errorf("client %d %q", resp.StatusCode, body)
 	}
-	check(t, line, map[string]any{"http.response.status_code": 422, "http.route": "/api/items/:id"})
+	adaptertest.CheckFields(t, line, map[string]any{"http.response.status_code": 422, "http.route": "/api/items/:id"})
 }
 
 // TestRecoverMiddlewareEitherOrder runs a panicking handler with Fiber's
@@ -337,13 +203,13 @@ func TestRecoverMiddlewareEitherOrder(t *testing.T) {
 			if resp.StatusCode != 500 {
 				t.Errorf("client got %d", resp.StatusCode)
 			}
-			check(t, line, map[string]any{"http.response.status_code": 500, "level": "ERROR", "http.route": "/panic"})
+			adaptertest.CheckFields(t, line, map[string]any{"http.response.status_code": 500, "level": "ERROR", "http.route": "/panic"})
 			if order == "recover inside" {
 				// Recover turned the panic into an error before this
 				// middleware saw it.
-				check(t, line, map[string]any{"error.type": "500", "panic": nil})
+				adaptertest.CheckFields(t, line, map[string]any{"error.type": "500", "panic": nil})
 			} else {
-				check(t, line, map[string]any{"error.type": "panic", "panic": "boom"})
+				adaptertest.CheckFields(t, line, map[string]any{"error.type": "panic", "panic": "boom"})
 				if s, _ := line["stack"].(string); !strings.Contains(s, "middleware_test.go") {
 					t.Errorf("stack %q", s)
 				}
@@ -364,52 +230,12 @@ func TestServerSentEvents(t *testing.T) {
 		app.Get("/events", func(c fiber.Ctx) error {
 			c.Set("Content-Type", "text/event-stream")
 			ctx := c.Context()
-			c.SendStreamWriter(func(w *bufio.Writer) {
-				for i := range 3 {
-					fmt.Fprintf(w, "data: %d\n\n", i)
-					if err := w.Flush(); err != nil {
-						return
-					}
-					if i == 1 {
-						<-release // the client must have seen 0 and 1 by now
-					}
-				}
-				logger.InfoContext(ctx, "stream done")
-			})
+			c.SendStreamWriter(adaptertest.HeldEvents(release, func() { logger.InfoContext(ctx, "stream done") }))
 			return nil
 		})
 	})
-	req, _ := http.NewRequest("GET", srv.url+"/events", nil)
-	req.Header.Set("traceparent", traceparent)
-	resp, err := srv.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	r := bufio.NewReader(resp.Body)
-	for i := range 2 {
-		line, err := r.ReadString('\n')
-		if err != nil || line != fmt.Sprintf("data: %d\n", i) {
-			t.Fatalf("event %d: %q %v", i, line, err)
-		}
-		r.ReadString('\n')
-	}
-	if n := len(srv.sink.WithMsg(t, httplog.AccessMessage)); n != 0 {
-		t.Errorf("%d access lines while the stream is open", n)
-	}
-	close(release)
-	rest, _ := io.ReadAll(r)
-	if string(rest) != "data: 2\n\n" {
-		t.Errorf("rest %q", rest)
-	}
-	line := srv.access(t, 1)[0]
-	check(t, line, map[string]any{
-		"http.response.status_code": 200, "http.response.body.size": 3 * len("data: 0\n\n"),
-		"http.route": "/events", "trace_id": traceID, "level": "INFO",
-	})
-	if d, _ := line["http.server.request.duration"].(float64); d <= 0 {
-		t.Errorf("duration %v", line["http.server.request.duration"])
-	}
+	line := adaptertest.CheckHeldEvents(t, srv.client, srv.url+"/events", srv.sink, release)
+	adaptertest.CheckFields(t, line, map[string]any{"http.route": "/events"})
 }
 
 // TestStreamedBodies covers the other streamed responses: a reader of
@@ -450,7 +276,7 @@ func TestStreamedBodies(t *testing.T) {
 		if resp.StatusCode != 200 || (tc.method == "GET" && len(body) != want) {
 			t.Errorf("%s %s: client got %d, %d bytes", tc.method, tc.path, resp.StatusCode, len(body))
 		}
-		check(t, line, map[string]any{"http.response.status_code": 200, "http.response.body.size": want, "error.type": nil})
+		adaptertest.CheckFields(t, line, map[string]any{"http.response.status_code": 200, "http.response.body.size": want, "error.type": nil})
 	}
 }
 
@@ -467,7 +293,7 @@ func TestRouteOptions(t *testing.T) {
 		srv.do(t, "GET", "/users/"+strconv.Itoa(i), nil, nil)
 	}
 	lines := srv.access(t, 2)
-	check(t, lines[0], map[string]any{"level": "DEBUG+2", "http.route": "/users/:id"})
+	adaptertest.CheckFields(t, lines[0], map[string]any{"level": "DEBUG+2", "http.route": "/users/:id"})
 }
 
 // TestRoutes: http.route is the template of the route Fiber matched, and
@@ -492,7 +318,7 @@ func TestRoutes(t *testing.T) {
 		srv.sink.Reset()
 		resp, _ := srv.do(t, "GET", tc.path, nil, nil)
 		line := srv.access(t, 1)[0]
-		check(t, line, map[string]any{"http.route": tc.route, "http.response.status_code": resp.StatusCode})
+		adaptertest.CheckFields(t, line, map[string]any{"http.route": tc.route, "http.response.status_code": resp.StatusCode})
 	}
 }
 
@@ -527,7 +353,7 @@ func TestCompressedStream(t *testing.T) {
 			if order == "compress outside" && size != len(text) {
 				t.Errorf("size %d: want the handler's %d", size, len(text))
 			}
-			check(t, line, map[string]any{"http.response.status_code": 200, "error.type": nil})
+			adaptertest.CheckFields(t, line, map[string]any{"http.response.status_code": 200, "error.type": nil})
 		})
 	}
 }
