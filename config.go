@@ -93,6 +93,7 @@ type RotateConfig struct {
 	MaxAge       Duration `json:"max_age,omitempty"`
 	MaxTotalSize Size     `json:"max_total_size,omitempty"`
 	Uncompressed bool     `json:"uncompressed,omitempty"`
+	CompressCPU  float64  `json:"compress_cpu,omitempty"` // a share of the processors, 0.05
 	LocalTime    bool     `json:"local_time,omitempty"`
 	FileMode     string   `json:"file_mode,omitempty"` // octal, "0640"
 	Symlink      string   `json:"symlink,omitempty"`
@@ -274,6 +275,7 @@ func (r *RotateConfig) rotateOptions() (rotate.Options, error) {
 		MaxAge:       time.Duration(r.MaxAge),
 		MaxTotalSize: int64(r.MaxTotalSize),
 		Uncompressed: r.Uncompressed,
+		CompressCPU:  r.CompressCPU,
 		LocalTime:    r.LocalTime,
 		Symlink:      r.Symlink,
 	}

@@ -21,7 +21,7 @@ func TestParseConfigOverDefaults(t *testing.T) {
 	c, err := logweave.ParseConfig([]byte(`{
 		"service": "checkout",
 		"level": "debug",
-		"output": {"path": "/tmp/x.log", "rotate": {"max_size": "10MiB", "max_age": "24h"}},
+		"output": {"path": "/tmp/x.log", "rotate": {"max_size": "10MiB", "max_age": "24h", "compress_cpu": 0.2}},
 		"sampling": {"level_rates": {"DEBUG": 0.5}}
 	}`))
 	if err != nil {
@@ -29,7 +29,7 @@ func TestParseConfigOverDefaults(t *testing.T) {
 	}
 	def := logweave.ProductionConfig("")
 	if c.Service != "checkout" || c.Level != "debug" || c.Output.Rotate.MaxSize != 10<<20 ||
-		time.Duration(c.Output.Rotate.MaxAge) != 24*time.Hour {
+		time.Duration(c.Output.Rotate.MaxAge) != 24*time.Hour || c.Output.Rotate.CompressCPU != 0.2 {
 		t.Errorf("file's fields not read: %+v", c)
 	}
 	// Left out of the file: the production defaults.
@@ -60,6 +60,17 @@ func TestParseConfigErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one with %q", tc.file, err, tc.want)
 		}
+	}
+	// Errors that only rotate.Open sees come from Build.
+	c, err := logweave.ParseConfig([]byte(`{"output": {"path": "` + filepath.Join(t.TempDir(), "app.log") + `", "rotate": {"compress_cpu": -1}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.Build(); err == nil || !strings.Contains(err.Error(), "CompressCPU -1: want a share") {
+		if err == nil {
+			p.Close(context.Background())
+		}
+		t.Errorf("compress_cpu -1: Build error %v, want CompressCPU's", err)
 	}
 	if _, err := logweave.LoadConfig(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Error("LoadConfig of a missing file: no error")

@@ -23,6 +23,13 @@ func WithTimer(opts Options, newTimer func(time.Duration) (<-chan time.Time, fun
 	return opts
 }
 
+// WithPause returns opts with pause in place of the compressor's pause
+// between pieces of a backup.
+func WithPause(opts Options, pause func(d time.Duration, quit <-chan struct{}) bool) Options {
+	opts.pause = pause
+	return opts
+}
+
 // Settle waits until the File's goroutine has made a pass over the
 // directory (compression, retention) that started after the call.
 func (f *File) Settle() {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -371,5 +372,64 @@ func TestRotationFailure(t *testing.T) {
 	}
 	if len(errs.all()) != 1 {
 		t.Errorf("OnError got %v", errs.all())
+	}
+}
+
+// TestCompressionPaced: compression pauses between pieces of a backup (as
+// CompressCPU asks) while writes and rotations go on, and Close cuts the
+// pause short and compresses every backup whole before it returns.
+func TestCompressionPaced(t *testing.T) {
+	dir := t.TempDir()
+	paused := make(chan time.Duration, 1)
+	pause := func(d time.Duration, quit <-chan struct{}) bool {
+		paused <- d
+		<-quit
+		return false
+	}
+	const lineSize, perFile = 1000, 600 // 600 kB backups: three pieces of 256 KiB
+	f := open(t, join(dir, "app.log"), rotate.WithPause(rotate.Options{MaxSize: lineSize * perFile, CompressCPU: 0.001}, pause))
+	var want strings.Builder
+	for i := range 2*perFile + 1 { // two rotations
+		l := line(strconv.Itoa(i), lineSize)
+		want.WriteString(l)
+		write(t, f, l)
+		if i == perFile {
+			select { // the first backup's compression is paused, not done
+			case d := <-paused:
+				if d < time.Millisecond {
+					t.Errorf("paused %v, want at least a millisecond", d)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("compression did not pause")
+			}
+		}
+	}
+	if gz := backups(t, dir, "app"); len(gz) != 2 || strings.HasSuffix(gz[0], ".gz") || strings.HasSuffix(gz[1], ".gz") {
+		t.Fatalf("backups %v while compression pauses, want two plain ones", gz)
+	}
+	closed := make(chan error)
+	go func() { closed <- f.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not cut the compressor's pause short")
+	}
+	var got strings.Builder
+	gz := inTimeOrder(backups(t, dir, "app"))
+	for _, n := range gz {
+		if !strings.HasSuffix(n, ".log.gz") {
+			t.Errorf("%s: left uncompressed by Close", n)
+		}
+		got.WriteString(content(t, join(dir, n)))
+	}
+	got.WriteString(content(t, join(dir, "app.log")))
+	if len(gz) != 2 || got.String() != want.String() {
+		t.Errorf("backups %v and the file hold %d bytes, want the %d written in order", gz, got.Len(), want.Len())
+	}
+	if n := names(t, dir); len(n) != 3 {
+		t.Errorf("directory holds %v, want two backups and app.log (no temporary)", n)
 	}
 }

@@ -2,6 +2,7 @@ package rotate_test
 
 import (
 	"errors"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -30,6 +31,9 @@ func TestBadOptions(t *testing.T) {
 		{path, rotate.Options{MaxBackups: -2}, "rotate: MaxBackups -2: want a count >= 0"},
 		{path, rotate.Options{MaxAge: -time.Second}, "rotate: MaxAge -1s: want a duration >= 0"},
 		{path, rotate.Options{MaxTotalSize: -5}, "rotate: MaxTotalSize -5: want a size in bytes >= 0"},
+		{path, rotate.Options{CompressCPU: -0.1}, "rotate: CompressCPU -0.1: want a share of the processors >= 0"},
+		{path, rotate.Options{CompressCPU: math.NaN()}, "rotate: CompressCPU NaN: want"},
+		{path, rotate.Options{CompressCPU: math.Inf(1)}, "rotate: CompressCPU +Inf: want"},
 		{path, rotate.Options{FileMode: os.ModeDir | 0o755}, "rotate: FileMode drwxr-xr-x: want permission bits only"},
 		{path, rotate.Options{DirMode: os.ModeSetuid | 0o755}, "rotate: DirMode urwxr-xr-x: want permission bits only"},
 		{path, rotate.Options{Symlink: "app.log"}, `rotate: Symlink "app.log": names the log file itself`},

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -199,13 +200,27 @@ func (f *File) compress(b backup) (size int64, err error) {
 			return 0, err
 		}
 	}
-	zw, err := gzip.NewWriterLevel(out, gzip.BestSpeed)
-	if err != nil {
-		return 0, err
-	}
+	gz := gzipPool.Get().(*gzipper)
+	defer gzipPool.Put(gz)
+	zw := gz.w
+	zw.Reset(out)
 	zw.Name, zw.ModTime = b.name, info.ModTime()
-	if _, err := io.Copy(zw, in); err != nil {
-		return 0, err
+	pace := f.newPacer()
+	for {
+		start := pace.now()
+		n, rerr := io.ReadFull(in, gz.chunk[:])
+		if n > 0 {
+			if _, err := zw.Write(gz.chunk[:n]); err != nil {
+				return 0, err
+			}
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return 0, rerr
+		}
+		pace.worked(pace.now().Sub(start))
 	}
 	if err := zw.Close(); err != nil {
 		return 0, err
@@ -231,3 +246,16 @@ func (f *File) compress(b backup) (size int64, err error) {
 	}
 	return zinfo.Size(), nil
 }
+
+// gzipper is a gzip writer with its read buffer. They are pooled: a writer
+// holds a megabyte of compressor tables, which a burst of rotations reuses
+// and an idle process gives back to the garbage collector.
+type gzipper struct {
+	w     *gzip.Writer
+	chunk [256 << 10]byte // what is read of a backup at a time, between pauses
+}
+
+var gzipPool = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed) // a valid level: no error
+	return &gzipper{w: w}
+}}

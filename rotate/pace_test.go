@@ -1,0 +1,94 @@
+package rotate
+
+import (
+	"runtime"
+	"testing"
+	"time"
+)
+
+// fakePace is a clock that moves only by the work and pauses a test
+// reports to a pacer, and the pauses it asked for.
+type fakePace struct {
+	t      time.Time
+	paused []time.Duration
+	wake   bool // what pause answers: false as if Close woke it
+}
+
+func (c *fakePace) now() time.Time { return c.t }
+
+func (c *fakePace) pause(d time.Duration) bool {
+	c.paused = append(c.paused, d)
+	c.t = c.t.Add(d)
+	return c.wake
+}
+
+// TestPacerShare: a pacer keeps running time at its share of the elapsed
+// time, pauses under minPause are left to add up, and once a pause is cut
+// short (the File is closing) it pauses no more.
+func TestPacerShare(t *testing.T) {
+	c := &fakePace{t: time.Unix(0, 0), wake: true}
+	p := &pacer{share: 0.05, now: c.now, pause: c.pause, start: c.t}
+	work := func(d time.Duration) {
+		c.t = c.t.Add(d)
+		p.worked(d)
+	}
+	work(10 * time.Microsecond) // 190µs of pause due: under minPause
+	if len(c.paused) != 0 {
+		t.Fatalf("paused %v after 10µs of work, want no pause under %v", c.paused, minPause)
+	}
+	work(990 * time.Microsecond) // 1ms in all: 19ms of pause due
+	if len(c.paused) != 1 || c.paused[0] != 19*time.Millisecond {
+		t.Fatalf("paused %v after 1ms of work at 5%%, want [19ms]", c.paused)
+	}
+	for range 100 {
+		work(time.Millisecond)
+	}
+	if busy, elapsed := p.busy, c.t.Sub(p.start); busy != 101*time.Millisecond || elapsed != 20*busy {
+		t.Errorf("%v of work in %v, want 101ms in 20 times that", busy, elapsed)
+	}
+
+	// Time spent off the processor counts as work: waiting longer than the
+	// share asks leaves nothing to pause.
+	n := len(c.paused)
+	c.t = c.t.Add(time.Second)
+	work(time.Millisecond)
+	if len(c.paused) != n {
+		t.Errorf("paused %v after a second of waiting, want no pause", c.paused[n:])
+	}
+
+	c.wake = false
+	work(100 * time.Millisecond)
+	work(100 * time.Millisecond)
+	if got := len(c.paused) - n; got != 1 || p.share != 0 {
+		t.Errorf("%d pauses after one was cut short (share %v), want 1 and no share", got, p.share)
+	}
+}
+
+// TestPacerShareOfProcessors: CompressCPU is a share of GOMAXPROCS
+// processors, and one that comes to a whole processor does not pause.
+func TestPacerShareOfProcessors(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct {
+		opt  float64
+		want float64
+	}{
+		{0, DefaultCompressCPU * float64(procs)},
+		{0.01, 0.01 * float64(procs)},
+		{1 / float64(procs), 0},
+		{1, 0},
+		{5, 0},
+	} {
+		c, err := validate("/var/log/app.log", Options{CompressCPU: tc.opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &File{c: c, quit: make(chan struct{})}
+		if got := f.newPacer().share; got != tc.want {
+			t.Errorf("CompressCPU %v with %d processors: share %v of one, want %v", tc.opt, procs, got, tc.want)
+		}
+		close(f.quit)
+		if got := f.newPacer().share; got != 0 {
+			t.Errorf("CompressCPU %v after Close: share %v, want no pauses", tc.opt, got)
+		}
+	}
+}
