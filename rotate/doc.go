@@ -18,5 +18,6 @@
 // Backups are named app-2026-11-21T10-00-00.000Z.log.gz next to the file
 // (see Options.LocalTime); compression happens in a goroutine of the
 // File's under a hidden temporary name (.app-….log.gz.tmp), so a .gz is
-// always complete. The package uses the standard library only.
+// always complete, and takes at most a share of the processors
+// (Options.CompressCPU), so that it does not slow the service. The package uses the standard library only.
 package rotate

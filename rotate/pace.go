@@ -13,6 +13,10 @@ const DefaultCompressCPU = 0.05
 // add up, so that the compressor does not wake the scheduler for nothing.
 const minPause = time.Millisecond
 
+// maxPause is the longest a pacer sleeps at once (a tiny share asks for
+// more, and gets it in pieces).
+const maxPause = time.Minute
+
 // pacer keeps a goroutine's running time under a share of the time that
 // passes, so that background work (compressing a backup) leaves the
 // processors to the goroutines that serve: after each piece of work it
@@ -50,8 +54,9 @@ func (p *pacer) worked(d time.Duration) {
 		return
 	}
 	p.busy += d
-	wait := time.Duration(float64(p.busy)/p.share) - p.now().Sub(p.start)
-	if wait >= minPause && !p.pause(wait) {
+	// In floating point, so that a tiny share cannot overflow a Duration.
+	wait := float64(p.busy)/p.share - float64(p.now().Sub(p.start))
+	if wait >= float64(minPause) && !p.pause(time.Duration(min(wait, float64(maxPause)))) {
 		p.share = 0
 	}
 }

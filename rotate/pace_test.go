@@ -64,6 +64,18 @@ func TestPacerShare(t *testing.T) {
 	}
 }
 
+// TestPacerTinyShare: a share too small to pause for in one Duration
+// pauses for maxPause at a time.
+func TestPacerTinyShare(t *testing.T) {
+	c := &fakePace{t: time.Unix(0, 0), wake: true}
+	p := &pacer{share: 1e-300, now: c.now, pause: c.pause, start: c.t}
+	c.t = c.t.Add(time.Millisecond)
+	p.worked(time.Millisecond)
+	if len(c.paused) != 1 || c.paused[0] != maxPause {
+		t.Errorf("paused %v, want [%v]", c.paused, maxPause)
+	}
+}
+
 // TestPacerShareOfProcessors: CompressCPU is a share of GOMAXPROCS
 // processors, and one that comes to a whole processor does not pause.
 func TestPacerShareOfProcessors(t *testing.T) {
