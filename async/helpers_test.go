@@ -3,7 +3,6 @@ package async_test
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,14 +14,7 @@ import (
 
 // TestMain fails the run if a test left a writer goroutine behind: every
 // Writer's goroutine must have ended once its Close returned.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if leaked := logtest.Leaked(2*time.Second, "async.(*Writer).run"); len(leaked) > 0 {
-		fmt.Fprintf(os.Stderr, "leaked writer goroutines:\n%s\n", strings.Join(leaked, "\n\n"))
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { logtest.Main(m, 2*time.Second, "async.(*Writer).run") }
 
 // sink is the underlying writer of the tests: it collects what it is
 // given, and can hold every Write until released (a slow or stuck

@@ -1,13 +1,10 @@
 package logweavefiber_test
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -30,16 +27,7 @@ var leakMarks = []string{
 
 // TestMain fails the run when the tests leave goroutines behind: every
 // server is shut down and every stream ended.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		if leaked := logtest.Leaked(5*time.Second, leakMarks...); len(leaked) > 0 {
-			fmt.Fprintf(os.Stderr, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { logtest.Main(m, 5*time.Second, leakMarks...) }
 
 // testServer is a Fiber application served on loopback.
 type testServer struct {

@@ -1,13 +1,10 @@
 package logweavegin_test
 
 import (
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,15 +17,8 @@ func TestMain(m *testing.M) {
 	// gin.Recovery prints every panic it recovers; the tests check the
 	// access lines, not that.
 	gin.DefaultErrorWriter = io.Discard
-	code := m.Run()
 	// Every server and client connection the tests opened is closed.
-	if code == 0 {
-		if leaked := logtest.Leaked(5*time.Second, "net/http", "gin-gonic/gin", "logweave/contrib/gin"); len(leaked) > 0 {
-			fmt.Fprintf(os.Stderr, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
-			code = 1
-		}
-	}
-	os.Exit(code)
+	logtest.Main(m, 5*time.Second, "net/http", "gin-gonic/gin", "logweave/contrib/gin")
 }
 
 // serve runs h on a real server on loopback until the test ends, and

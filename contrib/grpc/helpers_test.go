@@ -3,10 +3,8 @@ package logweavegrpc_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,14 +23,7 @@ import (
 // this package behind: every server is stopped and every connection closed
 // (a closed connection's reader takes a moment, hence the wait).
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		if leaked := logtest.Leaked(5*time.Second, "google.golang.org/grpc", "logweave/contrib/grpc"); len(leaked) > 0 {
-			fmt.Fprintf(os.Stderr, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
-			code = 1
-		}
-	}
-	os.Exit(code)
+	logtest.Main(m, 5*time.Second, "google.golang.org/grpc", "logweave/contrib/grpc")
 }
 
 // one returns the only line with message msg written so far, failing when

@@ -7,7 +7,10 @@ package logtest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -128,4 +131,28 @@ func Leaked(wait time.Duration, match ...string) []string {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// Main is a TestMain that runs m's tests and exits with CheckLeaks's code,
+// so that a package whose tests start servers, clients or workers fails
+// when one outlives the tests:
+//
+//	func TestMain(m *testing.M) { logtest.Main(m, 5*time.Second, "net/http") }
+func Main(m *testing.M, wait time.Duration, match ...string) {
+	os.Exit(CheckLeaks(os.Stderr, m.Run(), wait, match...))
+}
+
+// CheckLeaks returns the exit code of a test binary whose tests returned
+// code: code itself when the tests failed (what they left running then is
+// noise), otherwise 1 when goroutines that mention any of match are still
+// running after wait, whose stacks it writes to w, and 0.
+func CheckLeaks(w io.Writer, code int, wait time.Duration, match ...string) int {
+	if code != 0 {
+		return code
+	}
+	if leaked := Leaked(wait, match...); len(leaked) > 0 {
+		fmt.Fprintf(w, "%d goroutines left behind:\n\n%s\n", len(leaked), strings.Join(leaked, "\n\n"))
+		return 1
+	}
+	return 0
 }

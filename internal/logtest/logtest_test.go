@@ -2,6 +2,7 @@ package logtest_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,24 @@ func TestLeaked(t *testing.T) {
 	close(stop)
 	if got := logtest.Leaked(time.Second, "TestLeaked"); len(got) != 0 {
 		t.Fatalf("goroutine still reported after it ended: %v", got)
+	}
+}
+
+func TestCheckLeaks(t *testing.T) {
+	stop := make(chan struct{})
+	go func() { <-stop }() // mentions this test function in its stack
+	var out strings.Builder
+	if code := logtest.CheckLeaks(&out, 0, 10*time.Millisecond, "TestCheckLeaks"); code != 1 ||
+		!strings.HasPrefix(out.String(), "1 goroutines left behind") || !strings.Contains(out.String(), "TestCheckLeaks") {
+		t.Errorf("passed tests with a goroutine left: code %d, report %q; want 1 and its stack", code, out.String())
+	}
+	out.Reset()
+	if code := logtest.CheckLeaks(&out, 3, time.Hour, "TestCheckLeaks"); code != 3 || out.Len() != 0 {
+		t.Errorf("failed tests: code %d, report %q; want their own code and no wait", code, out.String())
+	}
+	close(stop)
+	if code := logtest.CheckLeaks(&out, 0, time.Second, "TestCheckLeaks"); code != 0 || out.Len() != 0 {
+		t.Errorf("nothing left: code %d, report %q; want 0", code, out.String())
 	}
 }
 
