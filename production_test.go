@@ -46,6 +46,35 @@ func TestParseConfigOverDefaults(t *testing.T) {
 	}
 }
 
+// TestREADMEConfig: the configuration file the README shows loads and
+// builds (with its log file moved to a temporary directory).
+func TestREADMEConfig(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(readme), "```json\n{\n  \"service\": \"orders\"")
+	file, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("README: no configuration example (```json with \"service\": \"orders\")")
+	}
+	c, err := logweave.ParseConfig([]byte(`{"service": "orders"` + file))
+	if err != nil {
+		t.Fatalf("README's configuration: %v", err)
+	}
+	if c.Output.Rotate == nil || c.Output.Rotate.CompressCPU != 0.05 || c.Output.Async == nil || c.Sampling == nil || c.Redact == nil {
+		t.Fatalf("README's configuration not read whole: %+v", c)
+	}
+	c.Output.Path = filepath.Join(t.TempDir(), "app.log")
+	p, err := c.Build()
+	if err != nil {
+		t.Fatalf("README's configuration: %v", err)
+	}
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestParseConfigErrors(t *testing.T) {
 	for _, tc := range []struct{ file, want string }{
 		{`{"levle": "INFO"}`, `unknown field "levle"`},
