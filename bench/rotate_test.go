@@ -114,21 +114,13 @@ var fileWriters = []fileWriter{
 		return &renamingFile{File: f, path: path, maxSize: sc.maxSize}
 	}},
 	{name: "logweave", runs: everyScenario, open: func(tb testing.TB, path string, sc fileScenario) io.WriteCloser {
-		f, err := rotate.Open(path, rotate.Options{MaxSize: sc.maxSize, MaxBackups: 2, Uncompressed: !sc.gzip})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return f
+		return openRotate(tb, path, rotate.Options{MaxSize: sc.maxSize, MaxBackups: 2, Uncompressed: !sc.gzip})
 	}},
 	// logweave with its compression unpaced (rotate.Options.CompressCPU 1):
 	// what compressing costs the writer when it takes all the processor
 	// time it can, as lumberjack's and timberjack's do.
 	{name: "logweave-unpaced", runs: compresses, open: func(tb testing.TB, path string, sc fileScenario) io.WriteCloser {
-		f, err := rotate.Open(path, rotate.Options{MaxSize: sc.maxSize, MaxBackups: 2, CompressCPU: 1})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return f
+		return openRotate(tb, path, rotate.Options{MaxSize: sc.maxSize, MaxBackups: 2, CompressCPU: 1})
 	}},
 	{name: "lumberjack", runs: everyScenario, open: func(_ testing.TB, path string, sc fileScenario) io.WriteCloser {
 		return &lumberjack.Logger{Filename: path, MaxSize: mb(sc.maxSize), MaxBackups: 2, Compress: sc.gzip}
@@ -140,6 +132,15 @@ var fileWriters = []fileWriter{
 		}
 		return &timberjack.Logger{Filename: path, MaxSize: mb(sc.maxSize), MaxBackups: 2, Compression: compression}
 	}},
+}
+
+// openRotate opens a rotate.File or fails tb.
+func openRotate(tb testing.TB, path string, opts rotate.Options) *rotate.File {
+	f, err := rotate.Open(path, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
 }
 
 // settledDir is a temporary directory for one benchmark, removed once

@@ -49,7 +49,7 @@ type Options struct {
 
 	// Uncompressed keeps backups as plain files; by default they are
 	// compressed with gzip in the background, at gzip's fastest level:
-	// JSON access lines with random trace ids shrink about 6× (8× at the
+	// JSON access lines with random trace ids shrink 5 to 6× (8× at the
 	// default level, for 2.2 times the CPU), lines that repeat more up to
 	// 11×. See CompressCPU for what compression may take.
 	Uncompressed bool
@@ -59,9 +59,10 @@ type Options struct {
 	// is open, so that a burst of rotations does not slow the goroutines
 	// that serve: the compressing goroutine pauses between pieces of
 	// 256 KiB as long as the share asks. 0 means DefaultCompressCPU, 5 %:
-	// with one processor (a 2.5 GHz Xeon) that compresses about 8 MB/s of
-	// JSON access lines with trace ids, 40 000 lines a second, and four
-	// times that with four. A share that comes to a whole processor or
+	// with one processor (a 2.5 GHz Xeon) that compresses 3.5 to 8 MB/s
+	// of JSON access lines with trace ids (BenchmarkCompress measures the
+	// unpaced rate, 70 to 160 MB/s), 20 000 to 40 000 lines a second, and
+	// four times that with four. A share that comes to a whole processor or
 	// more (1, say) removes the bound. A File that logs faster than its
 	// share compresses keeps backups uncompressed until the rate falls
 	// (each pass compresses the newest first); retention bounds them all
