@@ -76,9 +76,11 @@
 // Every line of the header is read, in order, as RFC 9110 combines repeated
 // fields; X-Forwarded-For as a comma-separated list, Forwarded as RFC 7239
 // (for= parameters in any case, quoted strings with escapes, ports,
-// bracketed IPv6, "unknown" and obfuscated identifiers). The parsers,
-// ParseXForwardedFor, ParseForwarded and ForwardedFor, are exported for use
-// on their own. An entry that holds no address keeps its position as the
+// bracketed IPv6, "unknown" and obfuscated identifiers). The unspecified
+// address (0.0.0.0, ::) holds no address either: from RemoteAddr, a
+// single-IP header or a list, it is the zero Addr, never a client IP. The
+// parsers, ParseXForwardedFor, ParseForwarded and ForwardedFor, are
+// exported for use on their own. An entry that holds no address keeps its position as the
 // zero Addr, so counting from the right is not fooled, and the strategies
 // that walk from the right stop at it rather than look past it into what the
 // client wrote.
@@ -102,5 +104,6 @@
 //   - loopback: 127.0.0.0/8, ::1;
 //   - link-local unicast: 169.254.0.0/16, fe80::/10;
 //   - multicast, link-local multicast included: 224.0.0.0/4, ff00::/8;
-//   - unspecified: 0.0.0.0, ::.
+//   - unspecified: 0.0.0.0, :: (which the parsers already read as no
+//     address, so it is never returned).
 package clientip

@@ -28,9 +28,20 @@ const maxAddrLen = len("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
 // zone is dropped, so that two spellings of one client compare equal and a
 // zone (which names an interface of some proxy, not the client) never leaks
 // into logs. Anything else ("unknown", "_hidden", garbage) gives the zero
-// Addr. parseNode does not allocate, unless s looks like IPv6 and is not
-// (netip.ParseAddr's error).
+// Addr, and so does the unspecified address (0.0.0.0, ::, ::ffff:0.0.0.0,
+// with or without a port): it means "no address" (a socket not yet bound, a
+// proxy that had nothing to write), never a client, so it is "cannot tell"
+// like the rest. parseNode does not allocate, unless s looks like IPv6 and
+// is not (netip.ParseAddr's error).
 func parseNode(s string) netip.Addr {
+	if a := parseNodeAddr(s); !a.IsUnspecified() {
+		return a
+	}
+	return netip.Addr{}
+}
+
+// parseNodeAddr is parseNode without the refusal of the unspecified address.
+func parseNodeAddr(s string) netip.Addr {
 	if s == "" {
 		return netip.Addr{}
 	}

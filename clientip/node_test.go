@@ -25,8 +25,14 @@ func TestParseNode(t *testing.T) {
 		{"::ffff:192.0.2.1", "192.0.2.1"},
 		{"[::ffff:192.0.2.1]:443", "192.0.2.1"},
 		{"::ffff:c000:0201", "192.0.2.1"},
-		{"::", "::"},
-		{"0.0.0.0", "0.0.0.0"},
+		{"::", ""}, // unspecified: "no address", never a client
+		{"0.0.0.0", ""},
+		{"0.0.0.0:80", ""},
+		{"[::]:80", ""},
+		{"0:0:0:0:0:0:0:0", ""},
+		{"::ffff:0.0.0.0", ""},
+		{"[::ffff:0.0.0.0]:1", ""},
+		{"0.0.0.1", "0.0.0.1"}, // in 0.0.0.0/8 but not unspecified: an address
 		{"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"},
 
 		{"", ""},
