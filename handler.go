@@ -75,12 +75,13 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 	}
 	h.policy, _ = opts.Sampler.(*sample.Policy)
 	s := &state{h: h}
-	s.appendAttr(slog.String(ServiceNameKey, serviceName(opts.Service)))
-	if opts.Version != "" {
-		s.appendAttr(slog.String(ServiceVersionKey, opts.Version))
+	svc := resolveService(opts.Service, opts.Version, opts.Environment)
+	s.appendAttr(slog.String(ServiceNameKey, svc.name))
+	if svc.version != "" {
+		s.appendAttr(slog.String(ServiceVersionKey, svc.version))
 	}
-	if opts.Environment != "" {
-		s.appendAttr(slog.String(EnvironmentKey, opts.Environment))
+	if svc.environment != "" {
+		s.appendAttr(slog.String(EnvironmentKey, svc.environment))
 	}
 	h.static = s.buf
 	// After the service fields: they are the operator's, not data.

@@ -3,8 +3,6 @@ package logweave
 import (
 	"context"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	"github.com/logweave/logweave/redact"
 )
@@ -40,14 +38,20 @@ type Options struct {
 	// line, as slog's handlers do.
 	AddSource bool
 
-	// Service is written as service.name on every line. When empty, the
-	// OTEL_SERVICE_NAME environment variable is used, and failing that
-	// "unknown_service:" and the executable's name, as the OpenTelemetry
-	// SDK does, so every line names its service.
+	// Service is written as service.name on every line. When empty, it
+	// is taken from the environment with the OpenTelemetry SDK's
+	// precedence: OTEL_SERVICE_NAME, then the service.name pair of
+	// OTEL_RESOURCE_ATTRIBUTES, and failing both "unknown_service:" and
+	// the executable's name, as the SDK does, so every line names its
+	// service.
 	Service string
 
 	// Version and Environment are written as service.version and
-	// deployment.environment.name when set.
+	// deployment.environment.name. When empty, they are taken from the
+	// pairs of those names in OTEL_RESOURCE_ATTRIBUTES (comma-separated
+	// key=value, values percent-decoded, as the SDK reads it); a field
+	// that neither sets is left out. The environment is read once, when
+	// the handler is built.
 	Version     string
 	Environment string
 
@@ -107,19 +111,4 @@ func (noRedaction) Any(v any) (any, bool)          { return v, false }
 // use. *sample.Policy implements it.
 type Sampler interface {
 	Keep(ctx context.Context, r *slog.Record) bool
-}
-
-// serviceName applies the documented default for Options.Service.
-func serviceName(configured string) string {
-	if configured != "" {
-		return configured
-	}
-	if env := os.Getenv("OTEL_SERVICE_NAME"); env != "" {
-		return env
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return "unknown_service"
-	}
-	return "unknown_service:" + filepath.Base(exe)
 }

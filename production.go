@@ -116,7 +116,7 @@ func (c Config) Build() (_ *Pipeline, err error) {
 		}
 		// The drop reports the writer puts in the stream name the service,
 		// like every other line.
-		ao.DropReportFields = `"service.name":` + string(jsonenc.AppendString(nil, serviceName(c.Service)))
+		ao.DropReportFields = `"service.name":` + string(jsonenc.AppendString(nil, resolveService(c.Service, c.Version, c.Environment).name))
 		if p.Async, err = async.NewWriter(out, ao); err != nil {
 			return nil, fmt.Errorf("logweave: config output.async: %w", err)
 		}
