@@ -45,6 +45,10 @@ type Handler struct {
 	redact    Redactor // nil when off
 	sampler   Sampler
 	policy    *sample.Policy // sampler, when it is one: called directly, r does not escape
+	// withSampler is sampler when it is a WithSampler, and with the
+	// attributes given to WithAttrs, kept for it alone (nil otherwise).
+	withSampler WithSampler
+	with        []slog.Attr
 
 	// static holds the service fields, encoded once. Like pre, it starts
 	// with a comma.
@@ -74,6 +78,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		sampler:   opts.Sampler,
 	}
 	h.policy, _ = opts.Sampler.(*sample.Policy)
+	h.withSampler, _ = opts.Sampler.(WithSampler)
 	s := &state{h: h}
 	svc := resolveService(opts.Service, opts.Version, opts.Environment)
 	s.appendAttr(slog.String(ServiceNameKey, svc.name))
@@ -135,6 +140,9 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	}
 	h2.pre = s.buf[:len(s.buf):len(s.buf)]
 	h2.nOpen = len(h2.groups)
+	if h.withSampler != nil {
+		h2.with = append(slices.Clip(h.with), attrs...)
+	}
 	return h2
 }
 
@@ -170,12 +178,15 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 // interface call and cost every record an allocation, sampled or not.
 func (h *Handler) keep(ctx context.Context, r *slog.Record) bool {
 	if h.policy != nil {
-		return h.policy.Keep(ctx, r)
+		return h.policy.KeepWith(ctx, r, h.with)
 	}
 	return h.keepCopy(ctx, *r)
 }
 
 func (h *Handler) keepCopy(ctx context.Context, r slog.Record) bool {
+	if h.with != nil {
+		return h.withSampler.KeepWith(ctx, &r, h.with)
+	}
 	return h.sampler.Keep(ctx, &r)
 }
 

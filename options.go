@@ -112,3 +112,15 @@ func (noRedaction) Any(v any) (any, bool)          { return v, false }
 type Sampler interface {
 	Keep(ctx context.Context, r *slog.Record) bool
 }
+
+// WithSampler is a Sampler whose rules look at attributes and that also
+// wants to see the attributes a logger was given with With, so that a rule
+// matches an attribute whether it came with the record or with the logger.
+// The handler calls KeepWith instead of Keep for a record logged through a
+// logger that has such attributes; with holds them, outermost first
+// (those added under WithGroup by their own keys), and must not be
+// retained or changed. *sample.Policy implements it.
+type WithSampler interface {
+	Sampler
+	KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr) bool
+}

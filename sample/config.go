@@ -39,7 +39,10 @@ type Config struct {
 	KeepLevel *slog.Level `json:"keep_level,omitempty"`
 
 	// KeepAttrs: a record with one of these attributes is always kept
-	// (for example {"key": "event", "value": "payment_failed"}).
+	// (for example {"key": "event", "value": "payment_failed"}), whether
+	// the attribute came with the record or with its logger (With; see
+	// Policy.KeepWith). Attributes are matched by their own key, inside
+	// WithGroup too, but not inside a group value.
 	KeepAttrs []Match `json:"keep_attrs,omitempty"`
 
 	// Trace keeps records by their trace, consistently for all records
@@ -123,7 +126,8 @@ type BurstRule struct {
 	Interval Duration `json:"interval,omitempty"`
 
 	// Key names the attribute whose value, with the level, is the key
-	// (for example "user_id", to limit each user). Empty, or a record
+	// (for example "user_id", to limit each user): the record's own, or
+	// failing it one its logger was given with With. Empty, or a record
 	// without that attribute (or with a value of a kind that has no
 	// simple form, like a group), uses the level and the message.
 	Key string `json:"key,omitempty"`

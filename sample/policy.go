@@ -181,6 +181,20 @@ func IsAlways(ctx context.Context) bool {
 // A nil r or a nil Policy keeps; a nil ctx is taken as
 // context.Background().
 func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
+	return p.KeepWith(ctx, r, nil)
+}
+
+// KeepWith is Keep for a record logged through a logger that carries the
+// attributes with, added by slog.Logger.With: KeepAttrs matches them as if
+// they had come with the record, so that
+//
+//	logger.With("event", "payment_failed").Info(...)
+//
+// is kept by the rule {"key": "event", "value": "payment_failed"} like
+// logger.Info(..., "event", "payment_failed") is. Attributes added under
+// WithGroup are matched by their own keys, as the record's are. Like r,
+// with is only read, never retained. logweave's Handler calls KeepWith.
+func (p *Policy) KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr) bool {
 	if p == nil || r == nil {
 		return true
 	}
@@ -201,24 +215,24 @@ func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
 			sh.n[kept].Add(1)
 			return true
 		case traceDrop:
-			return rs.dropUnlessKept(ctx, r, sh, reasonTrace, true)
+			return rs.dropUnlessKept(ctx, r, with, sh, reasonTrace, true)
 		}
 		traceChecked = true
 	}
-	why := p.dropReason(r, rs, sh)
+	why := p.dropReason(r, with, rs, sh)
 	if why == kept {
 		sh.n[kept].Add(1)
 		return true
 	}
-	return rs.dropUnlessKept(ctx, r, sh, why, traceChecked)
+	return rs.dropUnlessKept(ctx, r, with, sh, why, traceChecked)
 }
 
 // dropUnlessKept ends the decision for a record a rule would drop for
 // reason why: it is kept all the same if its context is marked Always,
-// it has one of the KeepAttrs, or (unless traceChecked) its trace is
-// kept.
-func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, sh *shard, why reason, traceChecked bool) bool {
-	if IsAlways(ctx) || rs.matchesAttrs(r) || (rs.traceOn && !traceChecked && rs.traceDecision(ctx) == traceKeep) {
+// it or its logger's with attributes have one of the KeepAttrs, or
+// (unless traceChecked) its trace is kept.
+func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, with []slog.Attr, sh *shard, why reason, traceChecked bool) bool {
+	if IsAlways(ctx) || rs.matchesAttrs(r, with) || (rs.traceOn && !traceChecked && rs.traceDecision(ctx) == traceKeep) {
 		sh.n[kept].Add(1)
 		return true
 	}
@@ -226,28 +240,38 @@ func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, sh *shard, 
 	return false
 }
 
-// matchesAttrs reports whether r has one of the KeepAttrs. An attribute
-// whose key has a length no KeepAttrs key has is passed over with one
-// test, so that scanning a record that matches nothing costs little more
-// than slog's iteration.
-func (rs *rules) matchesAttrs(r *slog.Record) bool {
+// matchesAttrs reports whether r or with has one of the KeepAttrs. An
+// attribute whose key has a length no KeepAttrs key has is passed over
+// with one test, so that scanning a record that matches nothing costs
+// little more than slog's iteration.
+func (rs *rules) matchesAttrs(r *slog.Record, with []slog.Attr) bool {
 	if len(rs.matches) == 0 {
 		return false
 	}
-	found := false
-	r.Attrs(func(a slog.Attr) bool {
-		if rs.matchKeyLens&(1<<(len(a.Key)&63)) == 0 {
+	for _, a := range with {
+		if rs.matchesAttr(a) {
 			return true
 		}
-		for i := range rs.matches {
-			if rs.matches[i].matches(a) {
-				found = true
-				return false
-			}
-		}
-		return true
+	}
+	found := false
+	r.Attrs(func(a slog.Attr) bool {
+		found = rs.matchesAttr(a)
+		return !found
 	})
 	return found
+}
+
+// matchesAttr reports whether a is one of the KeepAttrs.
+func (rs *rules) matchesAttr(a slog.Attr) bool {
+	if rs.matchKeyLens&(1<<(len(a.Key)&63)) == 0 {
+		return false
+	}
+	for i := range rs.matches {
+		if rs.matches[i].matches(a) {
+			return true
+		}
+	}
+	return false
 }
 
 type traceVerdict uint8
@@ -277,7 +301,7 @@ func (rs *rules) traceDecision(ctx context.Context) traceVerdict {
 
 // dropReason applies the rules that drop (level rates, burst, overload)
 // in order and returns the first that drops r, or kept.
-func (p *Policy) dropReason(r *slog.Record, rs *rules, sh *shard) reason {
+func (p *Policy) dropReason(r *slog.Record, with []slog.Attr, rs *rules, sh *shard) reason {
 	if rs.levelRatesOn {
 		b := levelBucket(r.Level)
 		// A bound of 0 is a rate of 0: no need to draw.
@@ -300,7 +324,7 @@ func (p *Policy) dropReason(r *slog.Record, rs *rules, sh *shard) reason {
 		// After its first records a key keeps one in Thereafter, drawn
 		// at random rather than counted: a count would be one more write
 		// to a cache line every core wants.
-		if !rs.table.within(rs.table.keyHash(r, rs.burstKey), now, rs.burstInterval, rs.burstFirst) &&
+		if !rs.table.within(rs.table.keyHash(r, with, rs.burstKey), now, rs.burstInterval, rs.burstFirst) &&
 			(rs.burstThereafter == 0 || (rs.burstThereafter > 1 && rand.Uint64() >= rs.burstBound)) {
 			return reasonBurst
 		}

@@ -781,3 +781,40 @@ func TestAlwaysBeforeFirstMark(t *testing.T) {
 		t.Error("record in a context derived from the first Always dropped")
 	}
 }
+
+// TestKeepWith: the logger's With attributes count for KeepAttrs and for
+// the burst key as the record's own do.
+func TestKeepWith(t *testing.T) {
+	p := mustNew(t, Config{
+		LevelRates: dropAllBelowError,
+		KeepAttrs:  []Match{{Key: "event", Value: "payment_failed"}},
+	})
+	r := rec(slog.LevelInfo, "m", t0, slog.String("other", "x"))
+	if p.Keep(context.Background(), r) {
+		t.Fatal("record without the attribute kept: the test's rules do not drop it")
+	}
+	with := []slog.Attr{slog.String("user", "ann"), slog.String("event", "payment_failed")}
+	if !p.KeepWith(context.Background(), r, with) {
+		t.Error("record whose logger has event=payment_failed dropped")
+	}
+	if p.KeepWith(context.Background(), r, []slog.Attr{slog.String("event", "payment_ok")}) {
+		t.Error("record whose logger has another event kept")
+	}
+
+	// Burst keyed by an attribute given to With: each user gets its own
+	// first record, and the record's own attribute wins over the logger's.
+	b := mustNew(t, Config{Burst: BurstRule{First: 1, Key: "user"}})
+	ann, bob := []slog.Attr{slog.String("user", "ann")}, []slog.Attr{slog.String("user", "bob")}
+	if !b.KeepWith(context.Background(), rec(slog.LevelInfo, "login", t0), ann) {
+		t.Fatal("first record of ann dropped")
+	}
+	if !b.KeepWith(context.Background(), rec(slog.LevelInfo, "login", t0), bob) {
+		t.Error("first record of bob dropped: the burst key did not read the logger's user")
+	}
+	if b.KeepWith(context.Background(), rec(slog.LevelInfo, "login", t0), ann) {
+		t.Error("second record of ann kept")
+	}
+	if !b.KeepWith(context.Background(), rec(slog.LevelInfo, "login", t0, slog.String("user", "cy")), ann) {
+		t.Error("record with its own user cy, logger of ann, dropped: the record's attribute must win")
+	}
+}

@@ -84,22 +84,32 @@ func mix(h uint64) uint64 {
 }
 
 // keyHash returns the burst key of r: its level with the value of the
-// attribute named attr, when attr is set and r has it with a value of a
-// simple kind, and otherwise its level with its message.
-func (t *table) keyHash(r *slog.Record, attr string) uint64 {
+// attribute named attr, when attr is set and r has it (or, failing that,
+// with, its logger's attributes from With, the innermost first) with a
+// value of a simple kind, and otherwise its level with its message.
+func (t *table) keyHash(r *slog.Record, with []slog.Attr, attr string) uint64 {
 	level := uint64(int64(r.Level)) * 0x9e3779b97f4a7c15
 	if attr != "" {
 		var (
 			h     uint64
 			found bool
+			seen  bool
 		)
 		r.Attrs(func(a slog.Attr) bool {
 			if a.Key != attr {
 				return true
 			}
+			seen = true
 			h, found = t.valueHash(a.Value)
 			return false
 		})
+		// The record's own attribute first; failing it, the logger's.
+		for i := len(with) - 1; i >= 0 && !seen; i-- {
+			if with[i].Key == attr {
+				seen = true
+				h, found = t.valueHash(with[i].Value)
+			}
+		}
 		if found {
 			return h ^ level
 		}
