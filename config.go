@@ -37,7 +37,8 @@ import (
 //	}
 //
 // Level, sampling and redaction can be changed while the program runs
-// (Pipeline.Reload, Pipeline.ReloadOnSIGHUP); the rest takes a restart.
+// (Pipeline.Reload, Pipeline.ReloadOnSIGHUP); the rest takes a restart,
+// and Reload names each such setting that a new configuration changes.
 type Config struct {
 	// Service, Version and Environment are Options' fields of the same
 	// names.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +51,10 @@ type Pipeline struct {
 	// File is the log file, nil when writing to stdout or stderr.
 	File *rotate.File
 
+	// built is the configuration Build was given, for Reload to tell
+	// which changes it cannot apply.
+	built Config
+
 	mu         sync.Mutex
 	stopReport func()
 	stopReload func()
@@ -64,7 +69,7 @@ func (c Config) Build() (_ *Pipeline, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("logweave: config: %w", err)
 	}
-	p := &Pipeline{Level: new(slog.LevelVar)}
+	p := &Pipeline{Level: new(slog.LevelVar), built: c}
 	p.Level.Set(level)
 	defer func() {
 		if err != nil {
@@ -147,9 +152,18 @@ func (c Config) Build() (_ *Pipeline, err error) {
 }
 
 // Reload applies what of c can change while the program runs: the level,
-// the sampling policy and the redaction policy (its rules; turning
-// redaction on or off takes a restart). The rest of c is not looked at.
-// Nothing is changed when c has an error.
+// the sampling policy and the redaction policy (its rules). Nothing is
+// changed when c has an error.
+//
+// The rest of c takes a restart: the service fields, add_source, the
+// output (path, rotation, async writer), no_redaction and
+// sampling_report. When c sets any of them otherwise than the
+// configuration the pipeline was built from, Reload still applies the
+// level, sampling and redaction, and returns an error that wraps
+// ErrRestartRequired and names each of those settings by its path in the
+// file ("output.rotate.max_size"), so that a changed file is never
+// half-applied in silence. To reopen the log file (after a log rotator
+// moved it) use rotate.File.Reopen, or ReloadOnSIGHUP, which does both.
 func (p *Pipeline) Reload(c Config) error {
 	level, err := ParseLevel(c.Level)
 	if err != nil {
@@ -181,6 +195,10 @@ func (p *Pipeline) Reload(c Config) error {
 		}
 	}
 	p.Level.Set(level)
+	if changed := restartSettings(p.built, c); len(changed) > 0 {
+		return fmt.Errorf("logweave: reload: %w: %s changed (level, sampling and redaction were reloaded)",
+			ErrRestartRequired, strings.Join(changed, ", "))
+	}
 	return nil
 }
 

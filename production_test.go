@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -280,6 +281,66 @@ func TestPipelineReload(t *testing.T) {
 	}
 }
 
+// TestPipelineReloadNamesRestartSettings: a configuration that changes
+// settings Reload cannot apply is reloaded for the rest, and the error
+// names each such setting; the same configuration again reports nothing.
+func TestPipelineReloadNamesRestartSettings(t *testing.T) {
+	c := logweave.ProductionConfig("svc")
+	c.Output.Path = filepath.Join(t.TempDir(), "app.log")
+	c.SamplingReport = -1
+	p, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+
+	same := c
+	same.Level = "WARN"
+	if err := p.Reload(same); err != nil {
+		t.Fatalf("Reload of the reloadable settings alone: %v", err)
+	}
+	next := c
+	next.Level = "DEBUG"
+	next.Service = "other"
+	next.Output.Path = "stdout"
+	next.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20}
+	next.Output.Async = nil
+	next.NoRedaction = true
+	err = p.Reload(next)
+	if !errors.Is(err, logweave.ErrRestartRequired) {
+		t.Fatalf("Reload with a new output: %v, want ErrRestartRequired", err)
+	}
+	for _, setting := range []string{"service", "output.path", "output.rotate", "output.async", "no_redaction"} {
+		if !strings.Contains(err.Error(), setting) {
+			t.Errorf("error %q does not name %s", err, setting)
+		}
+	}
+	_, list, _ := strings.Cut(err.Error(), "restart: ")
+	list, _, _ = strings.Cut(list, " changed")
+	if want := "no_redaction, output.async, output.path, output.rotate, service"; list != want {
+		t.Errorf("settings named: %q, want %q", list, want)
+	}
+	if !p.Logger.Enabled(context.Background(), slog.LevelDebug) {
+		t.Error("the level was not reloaded beside the settings that take a restart")
+	}
+
+	rot := c
+	rot.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20, MaxBackups: 3}
+	if err := p.Reload(rot); err == nil || !strings.Contains(err.Error(), "output.rotate") {
+		t.Errorf("rotation added: %v, want output.rotate named", err)
+	}
+	c2 := c
+	c2.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20}
+	p2, err := c2.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p2.Close(context.Background())
+	if err := p2.Reload(rot); err == nil || !strings.Contains(err.Error(), "output.rotate.max_backups") || strings.Contains(err.Error(), "max_size") {
+		t.Errorf("one rotation field changed: %v, want output.rotate.max_backups alone", err)
+	}
+}
+
 // TestPipelineReloadOnSIGHUP: a SIGHUP reopens the file (moved away by a
 // log rotator) and reloads the configuration file.
 func TestPipelineReloadOnSIGHUP(t *testing.T) {
@@ -308,7 +369,7 @@ func TestPipelineReloadOnSIGHUP(t *testing.T) {
 	if err := os.Rename(logPath, logPath+".1"); err != nil {
 		t.Fatal(err)
 	}
-	write(`{"service": "svc", "level": "DEBUG"}`)
+	write(`{"service": "svc", "level": "DEBUG", "output": {"path": "` + logPath + `", "async": null}, "sampling_report": "-1s"}`)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
