@@ -28,7 +28,7 @@
 // X-Request-ID (the client's, or the trace id). Logger(fctx) returns a
 // logger whose lines carry them without passing the context.
 //
-// When the request ends it writes one access line with the status the
+// When the handler returns it writes one access line with the status the
 // client got, the body sizes, the duration and the client's address
 // (Options.ClientIP, a clientip.Strategy; the socket peer by default,
 // never the client's own X-Forwarded-For). fasthttp has no router, so
@@ -49,14 +49,26 @@
 // the handler answered.
 //
 // A streamed body (RequestCtx.SetBodyStreamWriter for server-sent events,
-// SetBodyStream, SendFile) is sent after the handler returns too, so the
-// middleware watches the stream: the line is written when the server has
-// sent it, with the bytes sent and the time until then, and a client that
-// went away (the server's write failed, so it stopped reading the stream)
-// is logged as 499, at WARN. This needs one unexported fasthttp field
-// (see bodystream.go); should a fasthttp release change it, streamed
-// responses are logged when the handler returns, with their declared
-// size.
+// SetBodyStream, SendFile) is sent after the handler returns too, and
+// fasthttp's public API, the only part of fasthttp this package uses,
+// offers no way to watch it: a stream cannot be wrapped once the handler
+// has set it (Response.SetBodyStream closes the stream set before), and
+// the server runs no hook once a response is written. So a streamed
+// response is logged when the handler returns, as a buffered one is:
+//   - its http.response.body.size is its declared length (the
+//     Content-Length, or the N of an *io.LimitedReader, which fasthttp
+//     sends as the Content-Length), and 0 when it declares none (a
+//     chunked stream, as SetBodyStreamWriter's);
+//   - its duration is the handler's, not the time until the stream was
+//     sent;
+//   - its body is not captured (Options.MaxBodyBytes);
+//   - a client that goes away while it is sent is not seen: the line has
+//     the status the handler answered, not 499.
+//
+// A handler that wants the end of a long stream logged (the events it
+// sent, the client gone) logs it from the stream writer, with
+// Logger(fctx) or Context(fctx) taken before it returns, so that the
+// line carries the request's trace.
 //
 // # Copies
 //

@@ -2,6 +2,7 @@ package logweavefasthttp
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -207,9 +208,10 @@ func (ex *Exchange) Panicked(p any) {
 // End ends the record once the handlers have returned: it reads the
 // response they left in the request's fasthttp.RequestCtx (the status,
 // the logged headers, the body's size) and writes the access line with
-// route as http.route ("" for none). The line is written now, or, for a
-// streamed body (see the package documentation), when the server has
-// sent it.
+// route as http.route ("" for none), now. A streamed body, which the
+// server sends after this, is left alone: the line has its declared size
+// (see streamedSize), no captured body and no client abort (see the
+// package documentation).
 func (ex *Exchange) End(route string) {
 	resp := &ex.fctx.Response
 	ex.route = route
@@ -224,11 +226,8 @@ func (ex *Exchange) End(route string) {
 		}
 	}
 	if resp.IsBodyStream() {
-		if watchStream(resp, ex) {
-			return // the stream writes the line once it is sent
-		}
-		if n := resp.Header.ContentLength(); n > 0 && !ex.skipBody {
-			ex.respSize = int64(n)
+		if !ex.skipBody {
+			ex.respSize = streamedSize(resp)
 		}
 	} else if !ex.skipBody {
 		body := resp.Body()
@@ -239,6 +238,28 @@ func (ex *Exchange) End(route string) {
 		}
 	}
 	ex.finish(false)
+}
+
+// streamedSize is the size the access line gives a streamed response
+// body: its declared length, which fasthttp will send, or 0 when it
+// declares none (a chunked stream, such as SetBodyStreamWriter's).
+//
+// What the server actually sends cannot be counted: it reads the stream
+// after End, and fasthttp's public API has no way to put a counting
+// reader in its place (Response.SetBodyStream closes the stream set
+// before, ending the handler's) nor a hook that runs once a response is
+// written. Reading the stream here would buffer it, which streaming is
+// there to avoid, and hold back a stream of events until it ends.
+func streamedSize(resp *fasthttp.Response) int64 {
+	if n := resp.Header.ContentLength(); n >= 0 {
+		return int64(n)
+	}
+	// fasthttp sends an *io.LimitedReader of unknown length with its N as
+	// the Content-Length.
+	if lr, ok := resp.BodyStream().(*io.LimitedReader); ok && lr.N >= 0 {
+		return lr.N
+	}
+	return 0
 }
 
 // EndStatus ends the record with status, without reading the response:

@@ -20,7 +20,10 @@ import (
 // after the handler, with the request as an *http.Request that must not
 // be kept. A panic in the handler is recovered and answered with a 500
 // (the response the handler had built is dropped), unless
-// Options.RePanic passes it on once logged.
+// Options.RePanic passes it on once logged. A streamed body is logged
+// when the handler returns, with its declared size, not captured by
+// Options.MaxBodyBytes, and without client aborts (see the package
+// documentation).
 func Middleware(logger *slog.Logger, opts *httplog.Options) func(fasthttp.RequestHandler) fasthttp.RequestHandler {
 	m := &middleware{rec: NewRecorder(logger, opts)}
 	if opts != nil {

@@ -52,6 +52,8 @@ const (
 // when nil) as httplog.Middleware does with opts (the zero Options when
 // nil). Options.RePanic and Options.Route are left to the caller, which
 // decides how a panic ends and knows the route; Middleware applies them.
+// Options.MaxBodyBytes captures buffered response bodies only: a streamed
+// one is sent after Exchange.End, which logs its declared size.
 func NewRecorder(logger *slog.Logger, opts *httplog.Options) *Recorder {
 	if logger == nil {
 		logger = slog.Default()

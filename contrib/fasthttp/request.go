@@ -84,10 +84,10 @@ func appendAddr(dst []byte, a net.Addr) []byte {
 func peerAddr(a net.Addr) netip.Addr {
 	if t, ok := a.(*net.TCPAddr); ok {
 		ip, ok := netip.AddrFromSlice(t.IP)
-		if !ok {
-			return netip.Addr{}
+		if ip = ip.Unmap(); !ok || ip.IsUnspecified() {
+			return netip.Addr{} // no address, as clientip.RemoteAddr has it
 		}
-		return ip.Unmap()
+		return ip
 	}
 	if a == nil {
 		return netip.Addr{}

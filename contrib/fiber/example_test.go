@@ -42,13 +42,13 @@ func Example() {
 		panic(err)
 	}
 	// app.Test serves over an in-memory connection, whose peer address
-	// is 0.0.0.0.
+	// is 0.0.0.0: no address, so the lines have no client.address.
 
 	// Output:
 	// {"level":"INFO","msg":"loading user","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","id":"42"}
-	// {"level":"INFO","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","http.route":"/users/:id","url.path":"/users/42","http.response.status_code":200,"http.request.body.size":0,"http.response.body.size":11,"client.address":"0.0.0.0","network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"INFO","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","http.route":"/users/:id","url.path":"/users/42","http.response.status_code":200,"http.request.body.size":0,"http.response.body.size":11,"network.protocol.version":"1.1","server.address":"example.com"}
 	// X-Request-ID: req-1
-	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","http.route":"/teapot","url.path":"/teapot","http.response.status_code":418,"http.request.body.size":0,"http.response.body.size":15,"client.address":"0.0.0.0","network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","http.route":"/teapot","url.path":"/teapot","http.response.status_code":418,"http.request.body.size":0,"http.response.body.size":15,"network.protocol.version":"1.1","server.address":"example.com"}
 }
 
 func ExampleLogger() {

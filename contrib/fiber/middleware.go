@@ -23,7 +23,7 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) fiber.Handler {
 }
 
 // middleware is the Fiber glue around a logweavefasthttp.Recorder, which
-// does the rest: the trace context, the access line, streamed bodies.
+// does the rest: the trace context and the access line.
 type middleware struct {
 	rec     *logweavefasthttp.Recorder
 	rePanic bool
@@ -32,7 +32,7 @@ type middleware struct {
 
 // serve handles one request: it reads the trace context, runs the rest
 // of the chain, the error handler for what it returns and the recovery for
-// a panic, and writes the access line (or hands that to the body stream).
+// a panic, and writes the access line.
 func (m *middleware) serve(c *fiber.Ctx) (err error) {
 	ctx, ex := m.rec.Begin(c.UserContext(), c.Context())
 	c.SetUserContext(ctx)

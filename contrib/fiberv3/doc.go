@@ -64,15 +64,16 @@
 // buffered response therefore cannot be seen: its line has the status the
 // handler answered.
 //
-// A streamed body (c.SendStreamWriter for server-sent events,
-// c.SendStream, files) is sent after the middleware returns too, so the
-// middleware watches the stream: the line is written when the
-// server has sent it, with the bytes sent and the time until then, and a
-// client that went away (the server's write failed, so it stopped
-// reading the stream) is logged as 499, at WARN. This needs one
-// unexported fasthttp field (see contrib/fasthttp's bodystream.go);
-// should a fasthttp release change it, streamed responses are logged
-// when the handler returns, with their declared size.
+// A streamed body (c.SendStreamWriter for server-sent
+// events, c.SendStream, files) is sent after the middleware returns too,
+// and fasthttp's public API offers no way to watch it (see
+// contrib/fasthttp's documentation, "Streaming"). So a streamed response
+// is logged when the handler returns: its http.response.body.size is its
+// declared length, 0 when it declares none (a chunked stream); its
+// duration is the handler's; its body is not captured; and a client that
+// goes away while it is sent is not seen (no 499). A handler that wants
+// the end of a long stream logged logs it from the stream writer, with
+// the request's context taken before it returns.
 //
 // # fasthttp
 //
