@@ -30,6 +30,15 @@ func WithPause(opts Options, pause func(d time.Duration, quit <-chan struct{}) b
 	return opts
 }
 
+// WithCompressing returns opts with hook called by the compressor at each
+// step of a backup's compression: "opened" (the backup is open, the
+// temporary not made yet) and "renaming" (the backup was checked to be
+// still there; the .gz is renamed into place next).
+func WithCompressing(opts Options, hook func(backup, step string)) Options {
+	opts.compressing = hook
+	return opts
+}
+
 // Settle waits until the File's goroutine has made a pass over the
 // directory (compression, retention) that started after the call.
 func (f *File) Settle() {

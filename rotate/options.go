@@ -103,6 +103,15 @@ type Options struct {
 	// path. When the file was truncated (copytruncate), its size is read
 	// again. 0 means one second; negative turns the check off (use
 	// Reopen).
+	//
+	// When the whole directory was deleted, the path check (or the next
+	// rotation, or Reopen) makes it again, with DirMode. A backup being
+	// compressed at that moment is abandoned, and OnError says so: the
+	// compressor still holds the deleted backup open, but it writes only
+	// in the directory it found the backup in, and keeps its .gz only if
+	// the backup was still there, under its name, when the .gz took its
+	// place. So nothing written before the deletion comes back, neither
+	// in the new directory nor (for a backup deleted alone) beside it.
 	CheckInterval time.Duration
 
 	// Now is the clock, for rotation times, backup names and retention
@@ -118,18 +127,26 @@ type Options struct {
 	Now func() time.Time
 
 	// OnError receives errors that no Write returns: a failed rotation,
-	// compression, removal or symlink update. The File keeps going (a
-	// rotation that failed is tried again a second later, a compression
-	// at the next rotation). nil prints them to standard error. It may be
-	// called with the File's lock held, by a Write that rotates or by the
-	// File's goroutine: it must be quick and must not call the File.
+	// compression, removal or symlink update, and a compression abandoned
+	// because its backup was deleted meanwhile (see CheckInterval). The
+	// File keeps going (a rotation that failed is tried again a second
+	// later, a compression at the next rotation). nil prints them to
+	// standard error. It may be called with the File's lock held, by a
+	// Write that rotates or by the File's goroutine: it must be quick and
+	// must not call the File.
 	OnError func(error)
 
 	// openFile, newTimer and pause replace the file system's open, the
-	// idle timer and the compressor's pause in tests (export_test.go).
-	openFile func(name string, flag int, perm fs.FileMode) (file, error)
-	newTimer func(d time.Duration) (<-chan time.Time, func() bool)
-	pause    func(d time.Duration, quit <-chan struct{}) bool
+	// idle timer and the compressor's pause in tests (export_test.go);
+	// compressing, if set, is called by the compressor at step "opened"
+	// (it has opened the backup, not made the temporary) and "renaming"
+	// (it has checked that the backup is still there and is about to
+	// rename the .gz into place), so that a test can change the directory
+	// at those moments.
+	openFile    func(name string, flag int, perm fs.FileMode) (file, error)
+	newTimer    func(d time.Duration) (<-chan time.Time, func() bool)
+	pause       func(d time.Duration, quit <-chan struct{}) bool
+	compressing func(backup, step string)
 }
 
 // timeOfDay is one entry of Options.At, as seconds after midnight.

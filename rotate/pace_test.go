@@ -142,13 +142,18 @@ func BenchmarkCompress(b *testing.B) {
 	f := &File{c: c, quit: make(chan struct{})}
 	data := accessLines(10 << 20)
 	bk := backup{name: c.backupName(time.Unix(0, 0), 0)}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
 	b.SetBytes(int64(len(data)))
 	var size int64
 	for b.Loop() {
 		b.StopTimer()
 		writeSynced(b, filepath.Join(dir, bk.name), data) // so compress's fsync is its own
 		b.StartTimer()
-		if size, err = f.compress(bk); err != nil {
+		if size, err = f.compress(root, bk); err != nil {
 			b.Fatal(err)
 		}
 	}

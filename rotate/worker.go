@@ -77,35 +77,60 @@ func (f *File) timekeeper() {
 // compression temporaries (only this goroutine writes them, and it is not
 // writing one now), backups that retention drops, and compresses the rest.
 // Errors go to OnError; what failed is tried again at the next pass.
+//
+// The whole pass works through one handle on the directory, opened at its
+// start: every name it reads, writes, renames or removes is looked up in
+// the directory it listed, never in one made again at the path since. So
+// when the directory is deleted during the pass (and the File makes it
+// again for its next lines), a backup being compressed cannot come back as
+// a .gz in the new directory, and retention cannot remove the new
+// directory's files by the old one's names: in a deleted directory every
+// such operation fails with "no such file" (issue 13).
 func (f *File) housekeep() {
-	backups := f.scan(true)
+	root, err := os.OpenRoot(f.c.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return // removed under us; the next Write makes it again
+	}
+	if err != nil {
+		f.report(fmt.Errorf("rotate: list backups: %w", err))
+		return
+	}
+	defer root.Close()
+	backups := f.scan(root, true)
 	if f.c.Uncompressed {
-		f.prune(backups, true)
+		f.prune(root, backups, true)
 		return
 	}
 	// The total size is judged after compression, which shrinks it.
-	backups = f.prune(backups, false)
-	for i, b := range backups {
-		if b.compressed {
-			continue
+	backups = f.prune(root, backups, false)
+	kept := backups[:0]
+	for _, b := range backups {
+		if !b.compressed {
+			size, err := f.compress(root, b)
+			switch {
+			case err == nil:
+				b.name += gzSuffix
+				b.compressed, b.size = true, size
+			case errors.Is(err, errNoBackup):
+				continue // removed since the scan: nothing was begun
+			case errors.Is(err, errRemoved):
+				f.report(err) // abandoned: it is not on disk any more
+				continue
+			default:
+				f.report(err) // counted at its plain size below
+			}
 		}
-		size, err := f.compress(b)
-		if err != nil {
-			f.report(err) // counted at its plain size below
-			continue
-		}
-		backups[i].name += gzSuffix
-		backups[i].compressed, backups[i].size = true, size
+		kept = append(kept, b)
 	}
 	// Backups made since the scan wait for the next pass: counted before
 	// compression, they would push older ones out early.
-	f.prune(backups, true)
+	f.prune(root, kept, true)
 }
 
-// scan lists the backups in the directory, newest first, removing
-// compression temporaries if sweep is set.
-func (f *File) scan(sweep bool) []backup {
-	entries, err := os.ReadDir(f.c.dir)
+// scan lists the backups in root, the File's directory, newest first,
+// removing compression temporaries if sweep is set.
+func (f *File) scan(root *os.Root, sweep bool) []backup {
+	entries, err := fs.ReadDir(root.FS(), ".")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // removed under us; the next Write makes it again
 	}
@@ -117,7 +142,7 @@ func (f *File) scan(sweep bool) []backup {
 	for _, e := range entries {
 		name := e.Name()
 		if sweep && f.c.isTemp(name) {
-			if err := os.Remove(filepath.Join(f.c.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				f.report(fmt.Errorf("rotate: remove temporary: %w", err))
 			}
 			continue
@@ -126,7 +151,9 @@ func (f *File) scan(sweep bool) []backup {
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
-		info, err := e.Info()
+		// In root, not by path as e.Info would: the path may name another
+		// directory by now.
+		info, err := root.Lstat(name)
 		if err != nil {
 			continue // removed since the listing
 		}
@@ -137,9 +164,10 @@ func (f *File) scan(sweep bool) []backup {
 	return backups
 }
 
-// prune removes the backups that MaxBackups, MaxAge and (with total set)
-// MaxTotalSize drop from backups (newest first) and returns the others.
-func (f *File) prune(backups []backup, total bool) []backup {
+// prune removes from root the backups that MaxBackups, MaxAge and (with
+// total set) MaxTotalSize drop from backups (newest first) and returns the
+// others.
+func (f *File) prune(root *os.Root, backups []backup, total bool) []backup {
 	var cutoff time.Time
 	if f.c.MaxAge > 0 {
 		cutoff = f.c.Now().Add(-f.c.MaxAge)
@@ -155,39 +183,65 @@ func (f *File) prune(backups []backup, total bool) []backup {
 			kept = append(kept, b)
 			continue
 		}
-		if err := os.Remove(filepath.Join(f.c.dir, b.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := root.Remove(b.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			f.report(fmt.Errorf("rotate: remove old backup: %w", err))
 		}
 	}
 	return kept
 }
 
-// compress writes b's gzipped copy under a temporary name, syncs it and
-// renames it to b.name + ".gz", so that whoever sees a .gz sees all of it;
-// then it removes b and returns the .gz's size. The copy keeps b's mode,
-// owner and modification time.
-func (f *File) compress(b backup) (size int64, err error) {
-	src := filepath.Join(f.c.dir, b.name)
-	tmp := filepath.Join(f.c.dir, tempName(b.name))
+var (
+	// errNoBackup: the backup was gone before its compression began.
+	errNoBackup = errors.New("backup removed since the listing")
+	// errRemoved: the backup, or its directory, was deleted while it was
+	// being compressed; its .gz is not made (or is taken back).
+	errRemoved = errors.New("removed while it was being compressed (deleted, or its directory was); compression abandoned, no .gz kept")
+)
+
+// compress writes b's gzipped copy under a temporary name in root (the
+// directory b was listed in), syncs it and renames it to b.name + ".gz",
+// so that whoever sees a .gz sees all of it; then it removes b and returns
+// the .gz's size. The copy keeps b's mode, owner and modification time.
+//
+// A backup deleted while it is compressed stays deleted: compress reads
+// it through a descriptor, which outlives the deletion, but writes only in
+// root, so a directory deleted and made again at the path never gets the
+// copy (creating, renaming in a deleted directory fails); and before the
+// rename it checks that b's name still holds the file it read, so a
+// backup deleted alone (or replaced) gets no .gz either. A deletion
+// between that check and the rename is caught after it: the removal of b
+// then finds nothing, and the .gz is removed again, so it is visible for
+// that moment only. The error is then errRemoved, for OnError.
+func (f *File) compress(root *os.Root, b backup) (size int64, err error) {
+	src := filepath.Join(f.c.dir, b.name) // for messages
+	tmp := tempName(b.name)
+	var info fs.FileInfo // of the backup, once it is open
 	defer func() {
-		if err != nil {
-			os.Remove(tmp)
+		switch {
+		case err == nil || errors.Is(err, errNoBackup):
+		case errors.Is(err, errRemoved) || (info != nil && removed(root, b.name, info)):
+			root.Remove(tmp)
+			err = fmt.Errorf("rotate: compress %s: %w", src, errRemoved)
+		default:
+			root.Remove(tmp)
 			err = fmt.Errorf("rotate: compress %s: %w (left uncompressed, trying again at the next rotation)", src, err)
 		}
 	}()
-	in, err := os.Open(src)
+	in, err := root.Open(b.name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, nil // removed since the scan, by someone else
+		return 0, errNoBackup // removed since the scan, by someone else
 	}
 	if err != nil {
 		return 0, err
 	}
 	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
+	if info, err = in.Stat(); err != nil {
 		return 0, err
 	}
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
+	if f.c.compressing != nil {
+		f.c.compressing(b.name, "opened")
+	}
+	out, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, info.Mode().Perm())
 	if err != nil {
 		return 0, err
 	}
@@ -235,16 +289,37 @@ func (f *File) compress(b backup) (size int64, err error) {
 	if err := out.Close(); err != nil {
 		return 0, err
 	}
-	if err := os.Chtimes(tmp, info.ModTime(), info.ModTime()); err != nil {
+	if err := root.Chtimes(tmp, info.ModTime(), info.ModTime()); err != nil {
 		return 0, err
 	}
-	if err := os.Rename(tmp, src+gzSuffix); err != nil {
+	if removed(root, b.name, info) {
+		return 0, errRemoved
+	}
+	if f.c.compressing != nil {
+		f.c.compressing(b.name, "renaming")
+	}
+	if err := root.Rename(tmp, b.name+gzSuffix); err != nil {
 		return 0, err
 	}
-	if err := os.Remove(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := root.Remove(b.name); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// Deleted since the check: the deletion stands.
+			root.Remove(b.name + gzSuffix)
+			return 0, errRemoved
+		}
 		return 0, err
 	}
 	return zinfo.Size(), nil
+}
+
+// removed reports whether name in root no longer holds the file of info:
+// it was deleted (alone, or with the directory) or replaced.
+func removed(root *os.Root, name string, info fs.FileInfo) bool {
+	now, err := root.Lstat(name)
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return !os.SameFile(now, info)
 }
 
 // gzipper is a gzip writer with its read buffer. They are pooled: a writer
