@@ -94,6 +94,13 @@ func (b B3) Extract(ctx context.Context, carrier propagation.TextMapCarrier) con
 
 // spanContext is Extract without the context: the remote span context
 // carrier holds, and false when it holds no valid one.
+// spanContextNoState is spanContext in the form Composite's steps take:
+// B3 carries no tracestate.
+func (b B3) spanContextNoState(carrier propagation.TextMapCarrier) (trace.SpanContext, *fullTraceState, bool) {
+	sc, ok := b.spanContext(carrier)
+	return sc, nil, ok
+}
+
 func (B3) spanContext(carrier propagation.TextMapCarrier) (trace.SpanContext, bool) {
 	if carrier == nil {
 		return trace.SpanContext{}, false

@@ -59,7 +59,7 @@ type composite struct {
 // what a propagator found.
 type step struct {
 	p        propagation.TextMapPropagator
-	trace    func(propagation.TextMapCarrier) (trace.SpanContext, bool) // W3C, B3
+	trace    func(propagation.TextMapCarrier) (trace.SpanContext, *fullTraceState, bool) // W3C, B3
 	ids      []string                                                   // RequestIDPropagator's headers
 	idsCanon []string
 }
@@ -72,9 +72,9 @@ func newStep(p propagation.TextMapPropagator) step {
 	case *W3C:
 		s.trace = p.spanContext
 	case B3:
-		s.trace = p.spanContext
+		s.trace = p.spanContextNoState
 	case *B3:
-		s.trace = p.spanContext
+		s.trace = p.spanContextNoState
 	case RequestIDPropagator:
 		s.ids = p.headers()
 	case *RequestIDPropagator:
@@ -113,7 +113,8 @@ func (c *composite) extract(ctx context.Context, carrier propagation.TextMapCarr
 	var (
 		found   trace.Span // the span a foreign propagator put in ctx
 		foundSC trace.SpanContext
-		pending bool // foundSC came from this package's parser, not yet in ctx
+		full    *fullTraceState // what foundSC's TraceState could not hold
+		pending bool            // foundSC came from this package's parser, not yet in ctx
 	)
 	for _, s := range c.steps {
 		switch {
@@ -121,8 +122,8 @@ func (c *composite) extract(ctx context.Context, carrier propagation.TextMapCarr
 			if foundSC.IsValid() {
 				continue // it could only be overruled
 			}
-			if sc, ok := s.trace(carrier); ok {
-				foundSC, pending = sc, true
+			if sc, f, ok := s.trace(carrier); ok {
+				foundSC, full, pending = sc, f, true
 			}
 			continue
 		case s.ids != nil:
@@ -133,7 +134,7 @@ func (c *composite) extract(ctx context.Context, carrier propagation.TextMapCarr
 		}
 		if pending {
 			// A foreign propagator may read the trace found so far.
-			ctx, pending = trace.ContextWithRemoteSpanContext(ctx, foundSC), false
+			ctx, pending = withFullTraceState(trace.ContextWithRemoteSpanContext(ctx, foundSC), foundSC, full), false
 			found = trace.SpanFromContext(ctx)
 		}
 		before := trace.SpanContextFromContext(ctx)
@@ -155,7 +156,7 @@ func (c *composite) extract(ctx context.Context, carrier propagation.TextMapCarr
 		ctx = next
 	}
 	if pending {
-		ctx = trace.ContextWithRemoteSpanContext(ctx, foundSC)
+		ctx = withFullTraceState(trace.ContextWithRemoteSpanContext(ctx, foundSC), foundSC, full)
 	}
 	return ctx, foundSC
 }

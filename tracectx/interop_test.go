@@ -87,9 +87,12 @@ func TestInteropWithOpenTelemetry(t *testing.T) {
 // TestInteropExtractAgreement: on hand-made headers, valid and not, both
 // extractors agree, except where we deliberately differ (documented on
 // W3C): reserved flag bits in version 00, whitespace around the value,
-// duplicated traceparent headers, and a version-00 value with a trailing
-// "-", which OpenTelemetry accepts and the specification's 55-character
-// rule does not.
+// duplicated traceparent headers, a version-00 value with a trailing "-",
+// which OpenTelemetry accepts and the specification's 55-character rule
+// does not, and a repeated tracestate key, which Level 2 passes on and
+// OpenTelemetry drops the list for. (Keys only Level 2 allows are left out
+// of the TraceState, as OpenTelemetry leaves them, and forwarded beside
+// it: see TestLevelTwoKeysPassedOn.)
 func TestInteropExtractAgreement(t *testing.T) {
 	future := "cc-" + specTID + "-" + specSID + "-01"
 	for _, c := range []struct {
@@ -99,7 +102,10 @@ func TestInteropExtractAgreement(t *testing.T) {
 		{[]string{specTP}, []string{"a=1,b=2"}, false},
 		{[]string{specTP}, []string{"a=1,,b=2"}, false},
 		{[]string{specTP}, []string{"a=1, b=2"}, false},
-		{[]string{specTP}, []string{"a=1,a=2"}, false},
+		{[]string{specTP}, []string{"a=1,a=2"}, true},       // OTel drops the list, we pass on a=1
+		{[]string{specTP}, []string{"foo@@bar=1"}, false},   // the TraceState agrees (empty); the key is forwarded beside it
+		{[]string{specTP}, []string{"t@s=1,1t@s=2"}, false}, // valid by both rules
+		{[]string{specTP}, []string{"@t=1"}, false},
 		{[]string{specTP}, []string{"A=1"}, false},
 		{[]string{future + "-extra"}, nil, false},
 		{[]string{future}, nil, false},

@@ -22,7 +22,11 @@ func extractTS(t testing.TB, lines ...string) string {
 	if !sc.IsValid() {
 		t.Fatalf("tracestate %.80q: traceparent lost", lines)
 	}
-	return sc.TraceState().String()
+	// What a service passes on: Inject's tracestate, which holds the
+	// members the TraceState cannot (keys only Level 2 allows).
+	out := propagation.MapCarrier{}
+	tracectx.W3C{}.Inject(ctx, out)
+	return out["tracestate"]
 }
 
 // members returns n members k0=v0,k1=v1,...
@@ -39,6 +43,7 @@ func TestW3CTracestate(t *testing.T) {
 	k256 := "k" + strings.Repeat("a", 255)
 	v256 := strings.Repeat("v", 256)
 	t241, s14 := "1"+strings.Repeat("t", 240), "s"+strings.Repeat("y", 13)
+	at256 := "t@" + strings.Repeat("@s", 127) // 256 characters, 128 of them "@"
 	cases := []struct {
 		name  string
 		lines []string
@@ -57,28 +62,42 @@ func TestW3CTracestate(t *testing.T) {
 		{"32 members, empties between", []string{strings.Join(members(32), ",,")}, strings.Join(members(32), ",")},
 		{"33 members", []string{strings.Join(members(33), ",")}, dropped},
 		{"33 members, two lines", []string{strings.Join(members(20), ","), strings.Join(members(33)[20:], ",")}, dropped},
+		{"32 members and a repeat", []string{strings.Join(members(32), ","), "k0=again"}, dropped},
+		{"31 members and a repeat", []string{strings.Join(members(31), ","), "k0=again"}, strings.Join(members(31), ",")},
 
 		{"key chars", []string{"a0_-*/z=1"}, "a0_-*/z=1"},
 		{"key of 256", []string{k256 + "=1"}, k256 + "=1"},
 		{"key of 257", []string{k256 + "a=1"}, dropped},
 		{"key uppercase", []string{"Foo=1"}, dropped},
-		{"key starts with digit", []string{"1foo=1"}, dropped},
+		// Level 2: any key may start with a digit (2021: only a tenant).
+		{"key starts with digit", []string{"1foo=1"}, "1foo=1"},
+		{"key of one digit", []string{"7=1"}, "7=1"},
 		{"key starts with _", []string{"_foo=1"}, dropped},
+		{"key starts with @", []string{"@foo=1"}, dropped},
+		{"key is @", []string{"@=1"}, dropped},
 		{"key with dot", []string{"foo.bar=1"}, dropped},
 		{"key with space before =", []string{"foo =1"}, dropped},
 		{"empty key", []string{"=1"}, dropped},
 		{"no =", []string{"foo"}, dropped},
 
+		// Level 2 has no tenant@system form with limits of its own: "@" is
+		// a key character after the first, any number of times, and the
+		// one limit is 256 for the whole key. Each case below that the
+		// 2021 rules dropped is kept.
 		{"multi-tenant", []string{"tenant@system=1"}, "tenant@system=1"},
 		{"multi-tenant, digit tenant", []string{"1t@s=1"}, "1t@s=1"},
-		{"multi-tenant, limits", []string{t241 + "@" + s14 + "=1"}, t241 + "@" + s14 + "=1"},
-		{"multi-tenant, tenant 242", []string{t241 + "t@s=1"}, dropped},
-		{"multi-tenant, system 15", []string{"t@" + s14 + "y=1"}, dropped},
-		{"multi-tenant, system starts with digit", []string{"t@1s=1"}, dropped},
+		{"multi-tenant, 2021 limits", []string{t241 + "@" + s14 + "=1"}, t241 + "@" + s14 + "=1"},
+		{"multi-tenant, tenant 242", []string{t241 + "t@s=1"}, t241 + "t@s=1"},
+		{"multi-tenant, system 15", []string{"t@" + s14 + "y=1"}, "t@" + s14 + "y=1"},
+		{"multi-tenant, system starts with digit", []string{"t@1s=1"}, "t@1s=1"},
 		{"multi-tenant, empty tenant", []string{"@s=1"}, dropped},
-		{"multi-tenant, empty system", []string{"t@=1"}, dropped},
-		{"multi-tenant, two @", []string{"t@s@x=1"}, dropped},
+		{"multi-tenant, empty system", []string{"t@=1"}, "t@=1"},
+		{"multi-tenant, two @", []string{"t@s@x=1"}, "t@s@x=1"},
+		{"multi-tenant, @@", []string{"t@@s=1"}, "t@@s=1"},
+		{"key of 256 with @", []string{at256 + "=1"}, at256 + "=1"},
+		{"key of 257 with @", []string{at256 + "s=1"}, dropped},
 		{"multi-tenant, uppercase tenant", []string{"T@s=1"}, dropped},
+		{"multi-tenant, uppercase system", []string{"t@S=1"}, dropped},
 
 		{"value with inner space", []string{"a=x y"}, "a=x y"},
 		{"value with leading space", []string{"a= y"}, "a= y"},
@@ -94,8 +113,12 @@ func TestW3CTracestate(t *testing.T) {
 		{"value non-ASCII", []string{"a=café"}, dropped},
 		{"value only space", []string{"a= "}, dropped},
 
-		{"duplicate keys", []string{"a=1,a=1"}, dropped},
-		{"duplicate keys, two lines", []string{"a=1,b=2", "a=3"}, dropped},
+		// A repeated key: the leftmost copy is passed on (2021: the whole
+		// list was dropped).
+		{"duplicate keys", []string{"a=1,a=1"}, "a=1"},
+		{"duplicate keys, two values", []string{"a=1,b=2,a=3"}, "a=1,b=2"},
+		{"duplicate keys, two lines", []string{"a=1,b=2", "a=3"}, "a=1,b=2"},
+		{"duplicate keys, a bad member after", []string{"a=1,a=2,B=3"}, dropped},
 		{"one bad member drops all", []string{"a=1,B=2,c=3"}, dropped},
 	}
 	for _, c := range cases {
@@ -204,5 +227,31 @@ func TestW3CTracestateInjectTruncation(t *testing.T) {
 	tracectx.W3C{}.Inject(trace.ContextWithSpanContext(context.Background(), sc), propagation.HeaderCarrier(h))
 	if got, want := h.Get("tracestate"), strings.Join(big[:15], ",")+",tail=1"; got != want {
 		t.Fatalf("got %d bytes, want %d (the 16th big member dropped, tail kept)", len(got), len(want))
+	}
+}
+
+// BenchmarkW3CTracestate is Extract with a valid traceparent and
+// tracestates of the shapes that arrive: canonical, split over lines with
+// blanks, the 32 members the specification allows, a multi-tenant key,
+// and a repeated key.
+func BenchmarkW3CTracestate(b *testing.B) {
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name  string
+		lines []string
+	}{
+		{"canonical", []string{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"}},
+		{"messy", []string{"rojo=00f067aa0ba902b7 ,", " congo=t61rcWkgMzE"}},
+		{"32 members", []string{strings.Join(members(32), ",")}},
+		{"multi-tenant", []string{"fw529a3039@dt=00f067aa0ba902b7,congo=t61rcWkgMzE"}},
+		{"duplicate", []string{"rojo=00f067aa0ba902b7,congo=t61rcWkgMzE,rojo=1"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			c := headers("traceparent", []string{specTP}, "tracestate", bc.lines)
+			for b.Loop() {
+				tracectx.W3C{}.Extract(ctx, c)
+			}
+		})
 	}
 }

@@ -39,12 +39,18 @@ import (
 //   - Several tracestate header lines form one list, as if joined with
 //     commas. Spaces and tabs around members are ignored, and empty
 //     members are skipped.
-//   - Each member is key=value with the specification's grammar: a simple
-//     key ([a-z][a-z0-9_*/-]{0,255}) or a multi-tenant key tenant@system
-//     (tenant up to 241 characters, may start with a digit; system up to
-//     14, starting with a letter), and a value of 1 to 256 printable ASCII
+//   - Each member is key=value with the Level 2 grammar: a key of 1 to 256
+//     characters, [a-z0-9][a-z0-9_*/@-]{0,255}, so "@" may come anywhere
+//     after the first character and any number of times (the 2021
+//     Recommendation's tenant@system form, with its limits of 241 and 14
+//     characters, is gone), and a value of 1 to 256 printable ASCII
 //     characters other than ',' and '=', not ending in a space.
-//   - At most MaxTraceStateMembers (32) members, and no key twice.
+//   - At most MaxTraceStateMembers (32) members, a repeated key counting
+//     each time it appears.
+//   - A key that appears more than once is passed on once, with its
+//     leftmost value: a vendor writes its entry at the front, so that copy
+//     is the latest, and Level 2 has a receiver pass such a list on rather
+//     than drop it.
 //   - Only the first MaxTraceStateLen bytes and the first 64 header lines
 //     are read; members that do not fit whole are dropped from the end, as
 //     the specification's truncation rule drops them.
@@ -52,10 +58,23 @@ import (
 // A tracestate that breaks a rule is dropped as a whole, and the trace
 // continues without it. The specification allows dropping either the
 // whole header or only the bad members; dropping the whole header is what
-// OpenTelemetry does, so a service behaves the same with or without an
-// SDK, and it never passes on a list a stricter vendor would reject. A
-// duplicated key gets the same treatment, since guessing which value is
-// meant could hand a vendor a value that is not its own.
+// OpenTelemetry does, and it never passes on a list a stricter vendor would
+// reject.
+//
+// OpenTelemetry's own TraceContext (v1.47) still reads tracestate by the
+// 2021 rules: it drops a list with a repeated key or with a key only Level
+// 2 allows (foo@, foo@@bar, 1foo, a tenant over 241 characters), where W3C
+// passes it on. Its trace.TraceState cannot hold such keys either (it is
+// built only by OpenTelemetry's parser, which refuses them), so for such a
+// list the span context's TraceState holds the members OpenTelemetry
+// accepts, and the whole list goes in the returned context beside it.
+// Inject writes the whole list again for a span context of that trace (the
+// remote one, or a child of it, as NewChild or an SDK's tracer start
+// them): as received, or, when code changed the TraceState meanwhile, the
+// TraceState as it is followed by the members it could not hold. Code that
+// builds a new context from the span context alone
+// (trace.ContextWithSpanContext(context.Background(), sc)) passes on only
+// the TraceState.
 //
 // When traceparent is invalid, Extract returns ctx unchanged. Otherwise it
 // returns a copy of ctx carrying the remote span context, as
@@ -92,34 +111,35 @@ func (W3C) Fields() []string {
 // Extract returns a copy of ctx carrying the trace context in carrier, or
 // ctx itself when carrier holds no valid traceparent.
 func (w W3C) Extract(ctx context.Context, carrier propagation.TextMapCarrier) context.Context {
-	sc, ok := w.spanContext(carrier)
+	sc, full, ok := w.spanContext(carrier)
 	if !ok {
 		return ctx
 	}
-	return trace.ContextWithRemoteSpanContext(orBackground(ctx), sc)
+	return withFullTraceState(trace.ContextWithRemoteSpanContext(orBackground(ctx), sc), sc, full)
 }
 
 // spanContext is Extract without the context: the remote span context
-// carrier holds, and false when it holds no valid one.
-func (W3C) spanContext(carrier propagation.TextMapCarrier) (trace.SpanContext, bool) {
+// carrier holds, and false when it holds no valid one; full is the
+// tracestate to put beside it when its TraceState cannot hold it whole.
+func (W3C) spanContext(carrier propagation.TextMapCarrier) (_ trace.SpanContext, full *fullTraceState, _ bool) {
 	if carrier == nil {
-		return trace.SpanContext{}, false
+		return trace.SpanContext{}, nil, false
 	}
 	tp, ok := carrierValue(carrier, traceparentHeader, canonicalOf.traceparent)
 	if !ok {
-		return trace.SpanContext{}, false
+		return trace.SpanContext{}, nil, false
 	}
 	cfg, ok := parseTraceparent(tp)
 	if !ok {
-		return trace.SpanContext{}, false
+		return trace.SpanContext{}, nil, false
 	}
 	var one [1]string
 	lines := carrierValues(carrier, tracestateHeader, canonicalOf.tracestate, &one)
-	if ts, ok := parseTraceState(lines); ok {
-		cfg.TraceState = ts
+	if ts, f, ok := parseTraceState(lines); ok {
+		cfg.TraceState, full = ts, f
 	}
 	cfg.Remote = true
-	return trace.NewSpanContext(cfg), true
+	return trace.NewSpanContext(cfg), full, true
 }
 
 // Inject writes the span context in ctx to carrier as traceparent and,
@@ -130,7 +150,7 @@ func (W3C) Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 	if !sc.IsValid() || carrier == nil {
 		return
 	}
-	if ts := formatTraceState(sc.TraceState()); ts != "" {
+	if ts := injectedTraceState(ctx, sc); ts != "" {
 		carrierSet(carrier, tracestateHeader, canonicalOf.tracestate, ts)
 	}
 	var buf [traceparentLen]byte
