@@ -60,7 +60,7 @@ type composite struct {
 type step struct {
 	p        propagation.TextMapPropagator
 	trace    func(propagation.TextMapCarrier) (trace.SpanContext, *fullTraceState, bool) // W3C, B3
-	ids      []string                                                   // RequestIDPropagator's headers
+	ids      []string                                                                    // RequestIDPropagator's headers
 	idsCanon []string
 }
 
