@@ -128,9 +128,9 @@ func output(t *testing.T, s *sink) (records []int, reports []string) {
 // checkAccounting checks that every record offered is counted once.
 func checkAccounting(t *testing.T, st async.Stats) {
 	t.Helper()
-	if st.Offered != st.Written+st.Dropped()+st.Buffered {
-		t.Fatalf("offered %d != written %d + dropped %d + buffered %d: %+v",
-			st.Offered, st.Written, st.Dropped(), st.Buffered, st)
+	if st.Offered != st.Written+st.Dropped()+st.Buffered+st.Waiting {
+		t.Fatalf("offered %d != written %d + dropped %d + buffered %d + waiting %d: %+v",
+			st.Offered, st.Written, st.Dropped(), st.Buffered, st.Waiting, st)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"syscall"
 	"time"
 )
 
@@ -64,7 +65,19 @@ func (w *Writer) run() {
 			w.mu.Lock()
 		}
 		errs = errs[:0]
-		if b != nil || tried {
+		// A Sync is served once the records accepted before it are
+		// settled, between batches: under a steady load the queue never
+		// empties, and Sync must not wait for it to.
+		synced := false
+		if w.syncDone != w.syncWant && w.settled >= w.syncTarget {
+			round := w.syncWant
+			w.mu.Unlock()
+			err := w.syncOut()
+			w.mu.Lock()
+			w.syncDone, w.syncErr, synced = round, err, true
+			w.broadcast()
+		}
+		if b != nil || tried || synced {
 			continue
 		}
 		if w.closing {
@@ -183,6 +196,24 @@ func (w *Writer) writeOnce(p []byte) (err error) {
 	n, err = w.w.Write(p)
 	if err == nil && n != len(p) {
 		err = fmt.Errorf("%w: %d of %d bytes", io.ErrShortWrite, n, len(p))
+	}
+	return err
+}
+
+// syncOut calls the underlying writer's Sync, turning a panic into an
+// error. EINVAL, and ENOTSUP or ENOSYS (errors.ErrUnsupported), say that
+// the destination (a pipe, a terminal, a socket) cannot be synced: there
+// is no storage to commit to, and the records reached it, so that is no
+// failure.
+func (w *Writer) syncOut() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panicked: %v", r)
+		}
+	}()
+	err = w.syncer.Sync()
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
+		return nil
 	}
 	return err
 }

@@ -3,9 +3,12 @@ package async
 import "github.com/logweave/logweave/stats"
 
 // Stats is a snapshot of a Writer's counters, all counted since NewWriter.
-// At any moment Offered == Written + Dropped() + Buffered.
+// Every snapshot balances: Offered == Written + Dropped() + Buffered +
+// Waiting, each record given to Write being in exactly one of these.
 type Stats struct {
-	// Offered counts records given to Write.
+	// Offered counts records given to Write, from the moment Write is
+	// called (so a record waiting for room under Block is offered, and
+	// counted in Waiting).
 	Offered uint64
 	// Written counts records that reached the underlying writer, and
 	// BytesWritten their bytes (drop reports not included).
@@ -13,6 +16,11 @@ type Stats struct {
 	// Buffered is how many records wait to be written, or are being
 	// written, now.
 	Buffered uint64
+	// Waiting is how many records are not in the buffer yet: one per
+	// Write call waiting for room under Block. It is 0 under the other
+	// policies. A Waiting that stays above 0 means
+	// the callers are held up by a destination slower than the logging.
+	Waiting uint64
 	// DroppedBufferFull, DroppedWriteError and DroppedClosed count the
 	// records dropped, by reason (see the package documentation).
 	DroppedBufferFull, DroppedWriteError, DroppedClosed uint64
@@ -40,6 +48,7 @@ func (w *Writer) Stats() Stats {
 		Written:           w.written,
 		BytesWritten:      w.bytesWritten,
 		Buffered:          w.accepted - w.settled,
+		Waiting:           uint64(w.blocked),
 		DroppedBufferFull: w.dropped[reasonBufferFull],
 		DroppedWriteError: w.dropped[reasonWriteError],
 		DroppedClosed:     w.dropped[reasonClosed],

@@ -13,7 +13,10 @@
 //   - closed: it was written after Close, or was still buffered when
 //     Close's deadline passed.
 //
-// So Stats().Offered == Written + Dropped() + Buffered at all times. Drops
+// A record is counted as offered when Write is called, and until Write
+// returns it is buffered, dropped or, under Block, waiting for room (see
+// Stats.Waiting). So Stats().Offered == Written + Dropped() + Buffered +
+// Waiting in every snapshot, taken while writers wait or not. Drops
 // are also reported in the stream itself: after a batch, if records were
 // dropped since the last report, the writer goroutine writes one line per
 // reason (see DropReport for the format; Options.DisableDropReport turns it
@@ -41,7 +44,9 @@
 // Close (or CloseContext) writes out what is buffered and stops the
 // goroutine; a program must call it before it exits or lose the buffered
 // records. Close leaves the underlying writer open unless
-// Options.CloseUnderlying is set.
+// Options.CloseUnderlying is set. Flush writes out what is buffered
+// without closing; Sync does that and syncs the underlying writer, which
+// makes a Writer a zapcore.WriteSyncer.
 package async
 
 import (
@@ -120,7 +125,11 @@ type Writer struct {
 	// replaced when the goroutine made progress, if someone waits.
 	waiters int
 	changed chan struct{}
-	// blocked counts Block writers waiting for room (see waitRoom).
+	// blocked counts Block writers waiting for room (see waitRoom). Their
+	// records are offered but neither accepted nor dropped, and they are
+	// the only such records whenever mu is free (a Write holds mu from
+	// counting its record to taking or dropping it, but for waitRoom), so
+	// Stats reports blocked as Waiting to balance the books.
 	blocked int
 	room    chan struct{}
 
@@ -131,15 +140,23 @@ type Writer struct {
 	writeErrors, batches, reports uint64
 	lastErr                       error
 
+	// Sync requests, served by the goroutine (see Sync): syncWant counts
+	// the requests, syncDone those served; syncTarget is accepted at the
+	// latest request, and syncErr the result of the latest underlying Sync.
+	syncWant, syncDone, syncTarget uint64
+	syncErr                        error
+
 	// Set at closing time, for Close's result.
 	closeErrs, closeLost uint64
 
 	// Fixed by NewWriter.
-	w     io.Writer
-	opts  settings
-	eager bool          // FlushInterval == 0: wake the goroutine on every record
-	wake  chan struct{} // capacity 1: a token for the sleeping goroutine
-	done  chan struct{} // closed when the goroutine has ended
+	w io.Writer
+	// syncer is w if it has a Sync method (an *os.File, a *rotate.File).
+	syncer interface{ Sync() error }
+	opts   settings
+	eager  bool          // FlushInterval == 0: wake the goroutine on every record
+	wake   chan struct{} // capacity 1: a token for the sleeping goroutine
+	done   chan struct{} // closed when the goroutine has ended
 	// closed is closed by the first Close, waking blocked writers.
 	closed chan struct{}
 	// closeErr is the result of every Close, set before done is closed.
@@ -148,6 +165,13 @@ type Writer struct {
 	// write stopped inside a line.
 	brokenLine bool
 }
+
+// A *Writer is a zapcore.WriteSyncer (the zap bridge writes through one),
+// which this assertion checks without importing zap.
+var _ interface {
+	io.Writer
+	Sync() error
+} = (*Writer)(nil)
 
 // NewWriter returns a Writer that writes to w, and starts its goroutine;
 // Close stops it. It returns an error naming the option at fault if opts
@@ -172,6 +196,7 @@ func NewWriter(w io.Writer, opts Options) (*Writer, error) {
 		done:    make(chan struct{}),
 		closed:  make(chan struct{}),
 	}
+	aw.syncer, _ = w.(interface{ Sync() error })
 	// One allocation for all slabs keeps them together in memory.
 	mem := make([]byte, s.nslabs*s.BatchSize)
 	for i := range s.nslabs {
@@ -451,6 +476,64 @@ func (w *Writer) broadcast() {
 // nothing is buffered and Flush returns nil.
 func (w *Writer) Flush(ctx context.Context) error {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.flushLocked(ctx, false, 0)
+}
+
+// Sync makes *Writer a zapcore.WriteSyncer, with the meaning zap gives
+// it: what was logged before the call is out of the process. It writes
+// out every record accepted before the call, like Flush, and then, if the
+// underlying writer has a Sync method (an *os.File, a *rotate.File), has
+// the goroutine call it, so that the underlying writer is never used by
+// two goroutines at once. An error from that Sync, or a panic in it, is
+// returned, except EINVAL and errors.ErrUnsupported (ENOTSUP), which mean
+// the destination (a pipe, a terminal, a socket) has no storage to commit
+// to: the records reached it, and Sync returns nil where os.Stdout.Sync
+// would fail.
+//
+// Sync waits at most Options.CloseTimeout, so that a stuck destination
+// can't hold up a program that syncs before it exits (zap syncs before a
+// Fatal exits); if that passes, it returns an error wrapping
+// context.DeadlineExceeded, and the records stay buffered. Records lost
+// to write errors on the way are reported as by Flush, joined with the
+// underlying Sync's error.
+//
+// Sync after Close (or during it) does nothing and returns an error
+// matching ErrClosed: Close has written out everything, and the
+// underlying writer may be closed (Options.CloseUnderlying). Sync before
+// Close, as in "defer w.Close()" placed before "defer logger.Sync()".
+func (w *Writer) Sync() error {
+	ctx, cancel := context.WithTimeout(context.Background(), w.opts.CloseTimeout)
+	defer cancel()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closing {
+		return errSyncClosed
+	}
+	var ticket uint64
+	if w.syncer != nil {
+		w.syncWant++
+		ticket = w.syncWant
+		w.syncTarget = w.accepted
+	}
+	err := w.flushLocked(ctx, true, ticket)
+	if ticket != 0 && w.syncDone >= ticket && w.syncErr != nil {
+		// The latest round's result: it ran after this call's records
+		// were written, so it speaks for them too.
+		err = errors.Join(err, fmt.Errorf("async: sync: the underlying writer's Sync: %w", w.syncErr))
+	}
+	return err
+}
+
+// errSyncClosed is Sync's result after Close.
+var errSyncClosed = fmt.Errorf("async: sync: %w: Close has already written out everything buffered, "+
+	"and the underlying writer may be closed; call Sync before Close", ErrClosed)
+
+// flushLocked is Flush (syncing false) or Sync (syncing true): it waits until
+// the records accepted so far are settled and, if ticket is not 0, until
+// the goroutine served Sync request ticket. Called with mu held; holds it
+// again on return.
+func (w *Writer) flushLocked(ctx context.Context, syncing bool, ticket uint64) error {
 	target := w.accepted
 	lostBefore := w.dropped[reasonWriteError]
 	w.flushing++
@@ -459,20 +542,32 @@ func (w *Writer) Flush(ctx context.Context) error {
 		w.signal()
 	}
 	var err error
-	for w.settled < target {
+	for w.settled < target || w.syncDone < ticket {
 		if err = w.waitCtx(ctx); err != nil {
-			err = fmt.Errorf("async: flush: %w: %d records still buffered (they will be written later; Close writes them before it returns)", err, target-w.settled)
 			break
 		}
 	}
 	w.flushing--
-	if err == nil {
-		if lost := w.dropped[reasonWriteError] - lostBefore; lost > 0 {
-			err = fmt.Errorf("async: flush: %d records lost to write errors (counted as dropped_total{reason=\"write_error\"}): %w", lost, w.lastErr)
-		}
+	if w.settled >= target && w.syncDone >= ticket {
+		err = nil // ctx ended just as the work got done: it is done
 	}
-	w.mu.Unlock()
-	return err
+	switch {
+	case err != nil && !syncing:
+		return fmt.Errorf("async: flush: %w: %d records still buffered (they will be written later; Close writes them before it returns)", err, target-w.settled)
+	case err != nil && w.settled < target:
+		return fmt.Errorf("async: sync: %w after Options.CloseTimeout (%v): %d records still buffered, the underlying writer not synced; "+
+			"the destination is too slow or stuck (the records stay buffered and will be written)", err, w.opts.CloseTimeout, target-w.settled)
+	case err != nil:
+		return fmt.Errorf("async: sync: %w after Options.CloseTimeout (%v): the records left the buffer, but the underlying writer was not synced in time (a Write or Sync on it is stuck)", err, w.opts.CloseTimeout)
+	}
+	if lost := w.dropped[reasonWriteError] - lostBefore; lost > 0 {
+		op := "flush"
+		if syncing {
+			op = "sync"
+		}
+		return fmt.Errorf("async: %s: %d records lost to write errors (counted as dropped_total{reason=\"write_error\"}): %w", op, lost, w.lastErr)
+	}
+	return nil
 }
 
 // waitCtx is wait with a context: it returns ctx.Err() when ctx ended.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -292,6 +293,89 @@ func TestBlockedWriterReleasedByClose(t *testing.T) {
 	checkAccounting(t, st)
 	if st.Written != 13 || st.DroppedClosed != 1 {
 		t.Fatalf("%+v", st)
+	}
+}
+
+// TestStatsWhileBlocked: the books balance in every snapshot, also while
+// Block writers wait for room (issue 13): a waiting record is counted in
+// Waiting until it is buffered or dropped, so that a dashboard reading
+// live stats never sees records missing.
+func TestStatsWhileBlocked(t *testing.T) {
+	const blocked = 6
+	opts := smallOpts(async.Block)
+	opts.BlockTimeout = time.Minute // they wait for the test, not for a timer
+	w, s, errs := fillStuck(t, opts, 12)
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+	}
+	done := make(chan error, blocked)
+	for i := range blocked {
+		go func() {
+			_, err := w.Write(record(13+i, recSize))
+			done <- err
+		}()
+	}
+	// A writer holds the lock from counting its record as offered until
+	// it waits, and there is no room: once Stats sees all of them
+	// offered, all of them wait.
+	st := w.Stats()
+	for deadline := time.Now().Add(5 * time.Second); st.Offered < 13+blocked; st = w.Stats() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the writers never called Write: %+v", st)
+		}
+		runtime.Gosched()
+	}
+	checkAccounting(t, st)
+	if st.Waiting != blocked || st.Buffered != 13 || st.Written != 0 || st.Dropped() != 0 {
+		t.Fatalf("all blocked: %+v", st)
+	}
+	// The exported counters are the drop counters of the same books.
+	for _, c := range w.AppendCounters(nil) {
+		if c.Count != 0 {
+			t.Fatalf("counter %+v while nothing was dropped", c)
+		}
+	}
+
+	// The destination takes one batch at a time (one gate token per
+	// Write call), and a snapshot after each step still balances, while
+	// another goroutine checks snapshots as the writers move.
+	stop := make(chan struct{})
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if st := w.Stats(); st.Offered != st.Written+st.Dropped()+st.Buffered+st.Waiting {
+				t.Errorf("snapshot out of balance: %+v", st)
+				return
+			}
+		}
+	}()
+	for range 2 {
+		s.gate <- struct{}{}
+		checkAccounting(t, w.Stats())
+	}
+	s.release()
+	for range blocked {
+		if err := <-done; err != nil {
+			t.Fatalf("blocked Write: %v", err)
+		}
+	}
+	close(stop)
+	<-checked
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st = w.Stats()
+	checkAccounting(t, st)
+	if st.Written != 13+blocked || st.Waiting != 0 {
+		t.Fatalf("after Close: %+v", st)
 	}
 }
 
