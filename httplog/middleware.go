@@ -16,7 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,7 +30,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Keys of the access line, from the OpenTelemetry semantic conventions.
+// Keys of the access line. Those up to ErrorTypeKey are the names of the
+// OpenTelemetry semantic conventions (release v1.40.0, the one the
+// required go.opentelemetry.io/otel carries), and a test holds them to
+// it; the rest are logweave's, as each says.
 const (
 	MethodKey          = "http.request.method"
 	RouteKey           = "http.route"
@@ -39,19 +42,35 @@ const (
 	StatusKey          = "http.response.status_code"
 	RequestBodyKey     = "http.request.body.size"
 	ResponseBodyKey    = "http.response.body.size"
-	DurationKey        = "http.server.request.duration" // seconds, as the semantic conventions' metric
+	DurationKey        = "http.server.request.duration" // seconds, named after the semantic conventions' metric
 	ClientAddressKey   = "client.address"
 	UserAgentKey       = "user_agent.original"
 	ProtocolVersionKey = "network.protocol.version"
 	ServerAddressKey   = "server.address"
 	ErrorTypeKey       = "error.type"
-	ErrorMessageKey    = "error.message" // the error a handler returned (Exchange.Error)
-	PanicKey           = "panic"
-	StackKey           = "stack"
+	// ErrorMessageKey holds the error a handler returned (Exchange.Error).
+	// The semantic conventions defined error.message and deprecated it in
+	// v1.40.0 in favor of names of each domain, of which HTTP has none
+	// for it; the key stays, meaning what it meant there.
+	ErrorMessageKey = "error.message"
+	PanicKey        = "panic" // logweave's: a recovered panic's value, structured unless a string or an error
+	StackKey        = "stack" // logweave's: the panicking goroutine's stack, bounded
 	// RequestBodyContentKey and ResponseBodyContentKey hold captured
-	// bodies (see Options.MaxBodyBytes).
+	// bodies (see Options.MaxBodyBytes), with ".truncated" appended for
+	// the flag of a body cut at the limit. They are logweave's: the
+	// semantic conventions define only the sizes.
 	RequestBodyContentKey  = "http.request.body"
 	ResponseBodyContentKey = "http.response.body"
+)
+
+// Prefixes of the keys of logged headers (Options.RequestHeaders and
+// ResponseHeaders), followed by the header's name in lower case, as the
+// semantic conventions' http.request.header.<key> and
+// http.response.header.<key>. A header is logged as one string, its values
+// joined by ", ", where the conventions use an array of strings.
+const (
+	RequestHeaderPrefix  = "http.request.header."
+	ResponseHeaderPrefix = "http.response.header."
 )
 
 // StatusClientClosedRequest is logged when the client went away before the
@@ -182,8 +201,8 @@ func newConfig(logger *slog.Logger, o *Options) *config {
 		c.bodyTypes = o.BodyContentTypes
 		c.maxBody = o.MaxBodyBytes
 	}
-	c.reqHeaders = headerFields("http.request.header.", o.RequestHeaders)
-	c.respHeaders = headerFields("http.response.header.", o.ResponseHeaders)
+	c.reqHeaders = headerFields(RequestHeaderPrefix, o.RequestHeaders)
+	c.respHeaders = headerFields(ResponseHeaderPrefix, o.ResponseHeaders)
 	return c
 }
 
@@ -482,16 +501,18 @@ func (c *config) logAt(ctx context.Context, level slog.Level, e *Exchange) {
 	attrs = appendHeaders(attrs, c.reqHeaders, e.RequestHeader)
 	attrs = appendHeaders(attrs, c.respHeaders, e.ResponseHeader)
 	if e.RequestBodyCaptured {
-		attrs = appendBody(attrs, RequestBodyContentKey, e.RequestBody, e.RequestBodySize)
+		body := maskBody(e.RequestBody, contentType(e.RequestContentType, e.RequestHeader), c.sensitiveQuery)
+		attrs = appendBody(attrs, RequestBodyContentKey, body, len(e.RequestBody), e.RequestBodySize)
 	}
 	if e.ResponseBodyCaptured {
-		attrs = appendBody(attrs, ResponseBodyContentKey, e.ResponseBody, e.ResponseBodySize)
+		body := maskBody(e.ResponseBody, contentType(e.ResponseContentType, e.ResponseHeader), c.sensitiveQuery)
+		attrs = appendBody(attrs, ResponseBodyContentKey, body, len(e.ResponseBody), e.ResponseBodySize)
 	}
 	switch {
 	case panicked:
 		attrs = append(attrs,
 			slog.String(ErrorTypeKey, "panic"),
-			slog.String(PanicKey, fmt.Sprint(e.Panic)),
+			panicAttr(e.Panic),
 			slog.String(StackKey, e.Stack),
 		)
 	case e.Status == StatusClientClosedRequest:
@@ -560,47 +581,26 @@ func appendHeaders(attrs []slog.Attr, fields []headerField, h http.Header) []slo
 	return attrs
 }
 
-// maskQuery replaces the values of sensitive parameters with Mask. It
-// works on the raw query so that the rest stays exactly as sent, and
-// returns q itself (no allocation) when nothing is sensitive.
-func maskQuery(q string, sensitive map[string]bool) string {
-	isSensitive := func(pair string) (string, bool) {
-		key, _, hasValue := strings.Cut(pair, "=")
-		if !hasValue {
-			return key, false
-		}
-		name := key
-		if strings.Contains(name, "%") || strings.Contains(name, "+") {
-			if unescaped, err := url.QueryUnescape(name); err == nil {
-				name = unescaped
-			}
-		}
-		return key, sensitive[strings.ToLower(name)]
+// panicAttr is the access line's panic attribute for the recovered value
+// v. A string is logged as it is and an error as its text (slog.Any: the
+// handler writes Error()). Any other value is logged as the value it is,
+// not as fmt.Sprint's text, which drops field and key names: a panicking
+// struct{User, Password string} or map[string]string{"token": ...} then
+// reaches the handler's redaction with its names, and is masked by them.
+// Values that encoding/json cannot write (complex numbers, channels,
+// functions) have no names to lose and are logged as their text.
+func panicAttr(v any) slog.Attr {
+	switch x := v.(type) {
+	case string:
+		return slog.String(PanicKey, x)
+	case error:
+		return slog.Any(PanicKey, x)
 	}
-	found := false
-	for rest := q; rest != "" && !found; {
-		var pair string
-		pair, rest, _ = strings.Cut(rest, "&")
-		_, found = isSensitive(pair)
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Complex64, reflect.Complex128, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return slog.String(PanicKey, fmt.Sprint(v))
 	}
-	if !found {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + len(Mask))
-	for i, pair := range strings.Split(q, "&") {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		if key, ok := isSensitive(pair); ok {
-			b.WriteString(key)
-			b.WriteByte('=')
-			b.WriteString(Mask)
-		} else {
-			b.WriteString(pair)
-		}
-	}
-	return b.String()
+	return slog.Any(PanicKey, v)
 }
 
 func protocolVersion(r *http.Request) string {
@@ -670,13 +670,22 @@ func (c *config) capturesBody(h http.Header) bool {
 	return false
 }
 
+// contentType is ct, or else the Content-Type in h.
+func contentType(ct string, h http.Header) string {
+	if ct != "" {
+		return ct
+	}
+	return firstValue(h, "Content-Type")
+}
+
 // maxPooledCapture bounds the capture buffers kept for reuse.
 const maxPooledCapture = 64 << 10
 
-// appendBody adds a captured body, and whether it was cut, to attrs.
-func appendBody(attrs []slog.Attr, key string, captured []byte, total int64) []slog.Attr {
-	attrs = append(attrs, slog.String(key, string(captured)))
-	if total > int64(len(captured)) {
+// appendBody adds a captured body (as maskBody wrote it), and whether it
+// was cut (fewer than total bytes captured), to attrs.
+func appendBody(attrs []slog.Attr, key, body string, captured int, total int64) []slog.Attr {
+	attrs = append(attrs, slog.String(key, body))
+	if total > int64(captured) {
 		attrs = append(attrs, slog.Bool(key+".truncated", true))
 	}
 	return attrs

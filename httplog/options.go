@@ -77,7 +77,16 @@ type Options struct {
 	ResponseHeaders []string
 
 	// SensitiveQueryKeys are query parameters whose values are masked in
-	// url.query. Default: DefaultSensitiveQueryKeys.
+	// url.query, and in captured form and multipart bodies. Default:
+	// DefaultSensitiveQueryKeys. A key matches in any case, after
+	// percent-decoding, as a whole or as any bracket segment
+	// ("user[password]", "user%5Bpassword%5D", "a[b][token]" and
+	// "password[]" all match "password" and "token"). A value is masked
+	// too when it is, as sent or percent-decoded once or twice, a URL or
+	// a path whose query or fragment holds a sensitive parameter
+	// ("next=%2Freset%3Ftoken%3D..."); values longer than 2 KiB are
+	// checked only as sent. The whole value is masked: the rest of an
+	// encoded URL could not be kept as sent.
 	SensitiveQueryKeys []string
 
 	// BodyContentTypes and MaxBodyBytes turn on body capture: request and
@@ -88,6 +97,17 @@ type Options struct {
 	// itself), and at most MaxBodyBytes are kept in memory. A captured
 	// response written with io.Copy is copied through the middleware
 	// instead of the server's sendfile path.
+	//
+	// The middleware masks what it knows by structure before the line
+	// reaches the handler: a form body (application/x-www-form-urlencoded)
+	// as url.query is masked, and the contents of the parts of a
+	// multipart/form-data body whose field name is sensitive (or, for a
+	// field that is not a file, whose value is a URL with a secret, as in
+	// a query), by SensitiveQueryKeys. A part cut by MaxBodyBytes is
+	// masked to the end of what was captured, a part whose
+	// Content-Disposition cannot be read is masked, and a multipart body
+	// without a boundary in its Content-Type is masked whole. Other
+	// bodies are logged as captured, for the handler's redaction to scan.
 	BodyContentTypes []string
 	MaxBodyBytes     int
 

@@ -104,4 +104,11 @@ type Exchange struct {
 	RequestBodyCaptured  bool
 	ResponseBody         []byte
 	ResponseBodyCaptured bool
+	// RequestContentType and ResponseContentType are the Content-Types
+	// of the captured bodies, by which Log masks the fields of a form or
+	// multipart body (see Options.SensitiveQueryKeys). When empty, the
+	// Content-Type in RequestHeader and ResponseHeader is used: an
+	// adapter whose header maps hold only the logged headers sets these.
+	RequestContentType  string
+	ResponseContentType string
 }

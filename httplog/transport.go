@@ -72,10 +72,14 @@ type transport struct {
 const (
 	// OutboundMessage is the message of the line logged for each call.
 	OutboundMessage = "http client request"
-	// ClientDurationKey holds the call's duration in seconds.
+	// ClientDurationKey holds the call's duration in seconds, named
+	// after the semantic conventions' metric.
 	ClientDurationKey = "http.client.request.duration"
 	// ErrorKey holds the transport error of a call that got no response.
+	// It is logweave's name, not a semantic convention's.
 	ErrorKey = "error"
+	// SchemeKey holds the scheme of the request's URL ("https").
+	SchemeKey = "url.scheme"
 )
 
 // RoundTrip implements http.RoundTripper.
@@ -99,7 +103,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attrs := append(buf[:0],
 		slog.String(MethodKey, out.Method),
 		slog.String(ServerAddressKey, out.URL.Hostname()),
-		slog.String("url.scheme", out.URL.Scheme),
+		slog.String(SchemeKey, out.URL.Scheme),
 	)
 	if t.route != nil {
 		if route := t.route(req); route != "" {

@@ -69,6 +69,7 @@ type vars struct {
 	methodAt, pathAt, queryAt    span
 	agentAt, hostAt, protoAt     span
 	reqBodyAt, respBodyAt        span
+	reqTypeAt, respTypeAt        span // Content-Types of captured bodies, for their masking
 	reqCaptured, respCaptured    bool
 	skipBody                     bool
 	requestBuilt, requestHeaders bool // req was made, with its headers
@@ -192,6 +193,7 @@ func (ex *Exchange) snapshot() {
 	ex.reqSize = int64(len(body))
 	if ex.rec.maxBody > 0 && ex.rec.capturesBody(h.ContentType()) {
 		ex.reqBodyAt = ex.add(body[:min(len(body), ex.rec.maxBody)])
+		ex.reqTypeAt = ex.add(h.ContentType())
 		ex.reqCaptured = true
 	}
 }
@@ -234,6 +236,7 @@ func (ex *Exchange) End(route string) {
 		ex.respSize = int64(len(body))
 		if ex.rec.maxBody > 0 && ex.rec.capturesBody(resp.Header.ContentType()) {
 			ex.respBodyAt = ex.add(body[:min(len(body), ex.rec.maxBody)])
+			ex.respTypeAt = ex.add(resp.Header.ContentType())
 			ex.respCaptured = true
 		}
 	}
@@ -322,9 +325,11 @@ func (ex *Exchange) finish(aborted bool) {
 	// views of s.
 	if ex.reqCaptured {
 		e.RequestBody, e.RequestBodyCaptured = unsafeBytes(at(ex.reqBodyAt)), true
+		e.RequestContentType = at(ex.reqTypeAt) // the header map holds only logged headers
 	}
 	if ex.respCaptured {
 		e.ResponseBody, e.ResponseBodyCaptured = unsafeBytes(at(ex.respBodyAt)), true
+		e.ResponseContentType = at(ex.respTypeAt)
 	}
 	r.rec.Log(ex.ctx, e)
 }

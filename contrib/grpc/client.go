@@ -178,13 +178,10 @@ func (c *config) logClient(ctx context.Context, fullMethod, target string, start
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	service, method := splitMethod(fullMethod)
 	var buf [16]slog.Attr
 	attrs := append(buf[:0],
 		slog.String(SystemKey, "grpc"),
-		slog.String(ServiceKey, service),
-		slog.String(MethodKey, method),
-		slog.Int(StatusCodeKey, int(code)),
+		slog.String(MethodKey, methodName(fullMethod)),
 		slog.String(StatusNameKey, CodeName(code)),
 		slog.Float64(ClientDurationKey, duration.Seconds()),
 	)

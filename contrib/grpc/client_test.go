@@ -50,9 +50,11 @@ func TestClientChildSpanReachesServer(t *testing.T) {
 		t.Fatalf("client line span_id %q, want a new span id in the trace", childSpan)
 	}
 	want(t, c, logweavegrpc.SystemKey, "grpc")
-	want(t, c, logweavegrpc.ServiceKey, "grpc.health.v1.Health")
-	want(t, c, logweavegrpc.MethodKey, "Check")
-	want(t, c, logweavegrpc.StatusCodeKey, 0)
+	want(t, c, logweavegrpc.MethodKey, "grpc.health.v1.Health/Check")
+	// The names semantic conventions v1.40.0 dropped are not written.
+	absent(t, c, "rpc.service")
+	absent(t, c, "rpc.grpc.status_code")
+	absent(t, c, "rpc.system")
 	want(t, c, logweavegrpc.StatusNameKey, "OK")
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
@@ -92,7 +94,7 @@ func TestClientCodesToLevels(t *testing.T) {
 		}
 		l := clientLogs.WithMsg(t, logweavegrpc.ClientMessage)[i]
 		want(t, l, "level", c.level)
-		want(t, l, logweavegrpc.StatusCodeKey, int(c.code))
+		want(t, l, logweavegrpc.StatusNameKey, logweavegrpc.CodeName(c.code))
 		want(t, l, logweavegrpc.ErrorKey, status.Convert(err).Message())
 	}
 }
@@ -180,8 +182,8 @@ func TestClientStream(t *testing.T) {
 	// Logged when Recv saw the end: no waiting.
 	c := one(t, clientLogs, logweavegrpc.ClientMessage)
 	want(t, c, "level", "INFO")
-	want(t, c, logweavegrpc.MethodKey, "Watch")
-	want(t, c, logweavegrpc.StatusCodeKey, 0)
+	want(t, c, logweavegrpc.MethodKey, "grpc.health.v1.Health/Watch")
+	want(t, c, logweavegrpc.StatusNameKey, "OK")
 	want(t, c, logweavegrpc.MessagesReceivedKey, 2)
 	want(t, c, logweavegrpc.MessagesSentKey, 1)
 	want(t, c, "trace_id", tpTraceID)
@@ -205,9 +207,9 @@ func TestClientCancelsStreamLogged(t *testing.T) {
 	cancel() // and never call Recv again: the cancellation alone ends the call
 	c := clientLogs.Wait(t, logweavegrpc.ClientMessage, 1)[0]
 	want(t, c, "level", "WARN")
-	want(t, c, logweavegrpc.StatusCodeKey, int(codes.Canceled))
+	want(t, c, logweavegrpc.StatusNameKey, logweavegrpc.CodeName(codes.Canceled))
 	want(t, c, logweavegrpc.MessagesReceivedKey, 1)
-	want(t, serverLogs.Wait(t, logweavegrpc.AccessMessage, 1)[0], logweavegrpc.StatusCodeKey, int(codes.Canceled))
+	want(t, serverLogs.Wait(t, logweavegrpc.AccessMessage, 1)[0], logweavegrpc.StatusNameKey, logweavegrpc.CodeName(codes.Canceled))
 
 	// A Recv after the cancellation does not log the call again.
 	if _, err := stream.Recv(); status.Code(err) != codes.Canceled {
@@ -287,7 +289,7 @@ func TestClientStreamingCallEndsWithResponse(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := one(t, logs, logweavegrpc.ClientMessage)
-	want(t, c, logweavegrpc.StatusCodeKey, 0)
+	want(t, c, logweavegrpc.StatusNameKey, "OK")
 	want(t, c, logweavegrpc.MessagesSentKey, 3)
 	want(t, c, logweavegrpc.MessagesReceivedKey, 1)
 	absent(t, c, logweavegrpc.ServerAddressKey) // no connection, no target
@@ -310,7 +312,7 @@ func TestClientStreamerError(t *testing.T) {
 	}
 	c := one(t, logs, logweavegrpc.ClientMessage)
 	want(t, c, "level", "ERROR")
-	want(t, c, logweavegrpc.StatusCodeKey, int(codes.Unavailable))
+	want(t, c, logweavegrpc.StatusNameKey, logweavegrpc.CodeName(codes.Unavailable))
 	want(t, c, logweavegrpc.ErrorKey, "no connection")
 	absent(t, c, logweavegrpc.MessagesSentKey)
 }

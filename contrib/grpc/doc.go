@@ -7,9 +7,12 @@
 // trace when none valid arrives, and put them in the context the handler
 // gets, so every line the handler logs with that context carries trace_id,
 // span_id and request_id. When the call ends they write one access line
-// with OpenTelemetry semantic-convention names: rpc.system, rpc.service,
-// rpc.method, the status code, the duration, the client's address and, for
-// streams, the number of messages each way. A handler that panics is
+// with the names of OpenTelemetry's semantic conventions v1.40.0:
+// rpc.system.name ("grpc"), rpc.method ("pkg.Service/Method"),
+// rpc.response.status_code (the code's name, "NOT_FOUND"), the duration
+// (rpc.server.call.duration, in seconds), client.address and, for
+// streams, the number of messages each way (grpc.messages.received and
+// grpc.messages.sent, logweave's names). A handler that panics is
 // recovered: the panic and a bounded stack are logged, the client gets
 // codes.Internal with a generic message, and the server goes on.
 //

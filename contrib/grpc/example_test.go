@@ -74,8 +74,8 @@ func Example() {
 	fmt.Println(resp.GetStatus(), err)
 	// Output:
 	// {"level":"INFO","msg":"checking","service.name":"users","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","service":"users"}
-	// {"level":"INFO","msg":"grpc request","service.name":"users","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","rpc.system":"grpc","rpc.service":"grpc.health.v1.Health","rpc.method":"Check","rpc.grpc.status_code":0,"rpc.response.status_code":"OK","client.address":"127.0.0.1"}
-	// {"level":"INFO","msg":"grpc client request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","rpc.system":"grpc","rpc.service":"grpc.health.v1.Health","rpc.method":"Check","rpc.grpc.status_code":0,"rpc.response.status_code":"OK","server.address":"127.0.0.1"}
+	// {"level":"INFO","msg":"grpc request","service.name":"users","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","rpc.system.name":"grpc","rpc.method":"grpc.health.v1.Health/Check","rpc.response.status_code":"OK","client.address":"127.0.0.1"}
+	// {"level":"INFO","msg":"grpc client request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","rpc.system.name":"grpc","rpc.method":"grpc.health.v1.Health/Check","rpc.response.status_code":"OK","server.address":"127.0.0.1"}
 	// SERVING <nil>
 }
 
@@ -101,7 +101,7 @@ func ExampleUnaryServerInterceptor() {
 	fmt.Println(status.Code(err))
 	// Output:
 	// {"level":"INFO","msg":"looking up order","service.name":"shop","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-9","id":42}
-	// {"level":"WARN","msg":"grpc request","service.name":"shop","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-9","rpc.system":"grpc","rpc.service":"shop.v1.Orders","rpc.method":"GetOrder","rpc.grpc.status_code":5,"rpc.response.status_code":"NOT_FOUND","error":"order 42 not found"}
+	// {"level":"WARN","msg":"grpc request","service.name":"shop","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-9","rpc.system.name":"grpc","rpc.method":"shop.v1.Orders/GetOrder","rpc.response.status_code":"NOT_FOUND","error":"order 42 not found"}
 	// NotFound
 }
 

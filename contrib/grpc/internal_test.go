@@ -29,19 +29,17 @@ func TestTargetHostPort(t *testing.T) {
 	}
 }
 
-func TestSplitMethod(t *testing.T) {
-	cases := []struct{ full, service, method string }{
-		{"/grpc.health.v1.Health/Check", "grpc.health.v1.Health", "Check"},
-		{"/Svc/Do", "Svc", "Do"},
-		{"Do", "", "Do"},
-		{"/Do", "", "Do"},
-		{"", "", ""},
-		{"/a/b/c", "a/b", "c"},
-	}
-	for _, c := range cases {
-		s, m := splitMethod(c.full)
-		if s != c.service || m != c.method {
-			t.Errorf("splitMethod(%q) = %q, %q; want %q, %q", c.full, s, m, c.service, c.method)
+func TestMethodName(t *testing.T) {
+	for full, want := range map[string]string{
+		"/grpc.health.v1.Health/Check": "grpc.health.v1.Health/Check",
+		"/Svc/Do":                      "Svc/Do",
+		"Do":                           "Do",
+		"/Do":                          "Do",
+		"":                             "",
+		"/a/b/c":                       "a/b/c",
+	} {
+		if got := methodName(full); got != want {
+			t.Errorf("methodName(%q) = %q, want %q", full, got, want)
 		}
 	}
 }

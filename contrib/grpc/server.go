@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -19,31 +20,38 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Keys of the lines, from the OpenTelemetry semantic conventions for RPC
-// where they have one.
+// Keys of the lines. Those up to ErrorTypeKey are the names of the
+// OpenTelemetry semantic conventions (release v1.40.0, the one the
+// required go.opentelemetry.io/otel carries), and a test holds them to it.
+// That release renamed rpc.system to rpc.system.name, made rpc.method the
+// fully-qualified method, and replaced rpc.service and the numeric
+// rpc.grpc.status_code with rpc.method and rpc.response.status_code: the
+// lines follow it and write neither of the old two.
 const (
-	SystemKey         = "rpc.system"               // always "grpc"
-	ServiceKey        = "rpc.service"              // "pkg.Service" of "/pkg.Service/Method"
-	MethodKey         = "rpc.method"               // "Method" of "/pkg.Service/Method"
-	StatusCodeKey     = "rpc.grpc.status_code"     // the status code as a number
-	StatusNameKey     = "rpc.response.status_code" // the status code's name, see CodeName
-	ServerDurationKey = "rpc.server.call.duration" // seconds, as the semantic conventions' metric
-	ClientDurationKey = "rpc.client.call.duration" // seconds, as the semantic conventions' metric
-	ClientAddressKey  = "client.address"           // the peer's IP, without the port
+	SystemKey         = "rpc.system.name"          // always "grpc"
+	MethodKey         = "rpc.method"               // "pkg.Service/Method": the full method without its leading slash
+	StatusNameKey     = "rpc.response.status_code" // the status code's name ("NOT_FOUND"), see CodeName
+	ServerDurationKey = "rpc.server.call.duration" // seconds, named after the semantic conventions' metric
+	ClientDurationKey = "rpc.client.call.duration" // seconds, named after the semantic conventions' metric
+	ClientAddressKey  = "client.address"           // the peer's IP, without the port (behind a proxy, the proxy's)
 	ServerAddressKey  = "server.address"           // the host of the client connection's target
 	ServerPortKey     = "server.port"              // the port of the client connection's target
-	ErrorKey          = "error"                    // the status message of a call that did not end OK
 	ErrorTypeKey      = "error.type"               // "panic" for a recovered panic
-	PanicKey          = "panic"                    // the panic value, on the server's line only
-	StackKey          = "stack"                    // the panicking goroutine's stack, bounded
+
+	// ErrorKey, PanicKey and StackKey are logweave's names, outside the
+	// conventions' namespaces.
+	ErrorKey = "error" // the status message of a call that did not end OK
+	PanicKey = "panic" // the panic value, on the server's line only
+	StackKey = "stack" // the panicking goroutine's stack, bounded
 
 	// MessagesReceivedKey and MessagesSentKey count the messages a stream
 	// received and sent successfully (RecvMsg and SendMsg calls that
-	// returned nil). They are logweave's names: the semantic conventions
-	// describe messages one by one (rpc.message.*), not counts per call.
-	// Unary calls have none.
-	MessagesReceivedKey = "rpc.messages.received"
-	MessagesSentKey     = "rpc.messages.sent"
+	// returned nil). They are logweave's names, outside the conventions'
+	// rpc namespace: the conventions have no count of messages per call
+	// (v1.40.0 dropped even the per-message rpc.message.* attributes). Unary
+	// calls have none.
+	MessagesReceivedKey = "grpc.messages.received"
+	MessagesSentKey     = "grpc.messages.sent"
 )
 
 // Messages of the lines.
@@ -247,13 +255,10 @@ func (c *config) logServer(ctx context.Context, fullMethod string, start time.Ti
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	service, method := splitMethod(fullMethod)
 	var buf [16]slog.Attr
 	attrs := append(buf[:0],
 		slog.String(SystemKey, "grpc"),
-		slog.String(ServiceKey, service),
-		slog.String(MethodKey, method),
-		slog.Int(StatusCodeKey, int(code)),
+		slog.String(MethodKey, methodName(fullMethod)),
 		slog.String(StatusNameKey, CodeName(code)),
 		slog.Float64(ServerDurationKey, duration.Seconds()),
 	)
@@ -272,21 +277,39 @@ func (c *config) logServer(ctx context.Context, fullMethod string, start time.Ti
 	if p != nil {
 		attrs = append(attrs,
 			slog.String(ErrorTypeKey, "panic"),
-			slog.String(PanicKey, fmt.Sprint(p.value)),
+			panicAttr(p.value),
 			slog.String(StackKey, p.stack),
 		)
 	}
 	c.logger.LogAttrs(ctx, level, AccessMessage, attrs...)
 }
 
-// splitMethod splits "/pkg.Service/Method" into "pkg.Service" and
-// "Method". A name without the service part is all method.
-func splitMethod(fullMethod string) (service, method string) {
-	name := strings.TrimPrefix(fullMethod, "/")
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		return name[:i], name[i+1:]
+// methodName is rpc.method for a full method name: "/pkg.Service/Method"
+// without its leading slash, as the semantic conventions write it.
+func methodName(fullMethod string) string {
+	return strings.TrimPrefix(fullMethod, "/")
+}
+
+// panicAttr is the access line's panic attribute for the recovered value
+// v. A string is logged as it is and an error as its text (slog.Any: the
+// handler writes Error()). Any other value is logged as the value it is,
+// not as fmt.Sprint's text, which drops field and key names: a panicking
+// struct{User, Password string} or map[string]string{"token": ...} then
+// reaches the handler's redaction with its names, and is masked by them.
+// Values that encoding/json cannot write (complex numbers, channels,
+// functions) have no names to lose and are logged as their text.
+func panicAttr(v any) slog.Attr {
+	switch x := v.(type) {
+	case string:
+		return slog.String(PanicKey, x)
+	case error:
+		return slog.Any(PanicKey, x)
 	}
-	return "", name
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Complex64, reflect.Complex128, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return slog.String(PanicKey, fmt.Sprint(v))
+	}
+	return slog.Any(PanicKey, v)
 }
 
 // peerAddress returns the IP of the call's peer without the port, the

@@ -28,8 +28,16 @@ type Sink struct {
 
 // NewLogger returns a logweave logger at DEBUG writing into a new Sink.
 func NewLogger() (*slog.Logger, *Sink) {
+	return NewLoggerWith(&logweave.Options{Service: "test"})
+}
+
+// NewLoggerWith is NewLogger with opts (their Level is set to DEBUG), for
+// a test that needs, say, redaction off.
+func NewLoggerWith(opts *logweave.Options) (*slog.Logger, *Sink) {
 	s := &Sink{}
-	return logweave.New(s, &logweave.Options{Service: "test", Level: slog.LevelDebug}), s
+	o := *opts
+	o.Level = slog.LevelDebug
+	return logweave.New(s, &o), s
 }
 
 // Write appends p.
