@@ -91,7 +91,13 @@ type Redactor interface {
 	// anything was.
 	String(s string) (string, bool)
 	// Any returns a redacted copy of a struct, map, slice or pointer
-	// logged with slog.Any, and whether it differs from v.
+	// logged with slog.Any, and whether it differs from v. Values that
+	// write themselves never reach it: an error is written as its Error()
+	// text through String, an encoding.TextMarshaler's text likewise, and
+	// a json.Marshaler's JSON through the redactor's JSON method when it
+	// has one, JSON(dst, src []byte) ([]byte, bool) as *redact.Policy
+	// does; a Redactor without that method gets MarshalJSON output
+	// written as it is.
 	Any(v any) (any, bool)
 }
 

@@ -205,9 +205,15 @@ func (s *state) appendKind(key string, v slog.Value, kind slog.Kind, act redact.
 			}
 			return s.appendGroup(key, sourceAttrs(x))
 		default:
-			if act == redact.Scan {
+			if act == redact.Scan && walked(x) {
 				if out, changed := s.h.redact.Any(x); changed {
-					v = slog.AnyValue(out)
+					// The copy is redacted already: nothing in it is
+					// scanned again (its log:"keep" fields stay as they are).
+					s.appendKey(key)
+					s.keep++
+					s.appendAny(out)
+					s.keep--
+					return true
 				}
 			}
 		}
@@ -215,6 +221,31 @@ func (s *state) appendKind(key string, v slog.Value, kind slog.Kind, act redact.
 	s.appendKey(key)
 	s.appendValue(v, kind)
 	return true
+}
+
+// walked reports whether a value of kind Any goes through the redactor's
+// Any, the walk of structs, maps and slices. A value that appendAny writes
+// by a method of its own does not: its output is what is redacted. An
+// error (that is not a json.Marshaler) is written as its Error() text,
+// scanned, never as its fields: they may hold what Error() leaves out
+// (a Detail field, a *url.Error's parts). A json.Marshaler's JSON and an
+// encoding.TextMarshaler's text are scanned in appendAny. Inside a walked
+// struct, a field of type error is a value like any other: the walk
+// copies what encoding/json writes for it (its exported fields, often {}).
+func walked(x any) bool {
+	switch x.(type) {
+	case json.Marshaler, error, encoding.TextMarshaler:
+		return false
+	}
+	return true
+}
+
+// jsonRedactor is a Redactor that also redacts JSON text, as
+// *redact.Policy does (Policy.JSON). What a json.Marshaler writes is
+// passed through it; with a Redactor that lacks it, that JSON is written
+// as it is.
+type jsonRedactor interface {
+	JSON(dst, src []byte) ([]byte, bool)
 }
 
 // appendGroup writes a group as a nested object, or inline when key is
@@ -285,8 +316,11 @@ func (s *state) appendValue(v slog.Value, kind slog.Kind) {
 // appendAny writes a value of kind Any: a level by its name, a
 // json.Marshaler through encoding/json, an error as its message, an
 // encoding.TextMarshaler as its text, anything else through encoding/json.
-// Failures are written in slog's way ("!ERROR:...", "!PANIC: ...", "<nil>"
-// for a nil pointer whose method panicked), never as broken JSON.
+// When redacting, the message and the text are scanned, and the JSON a
+// json.Marshaler writes goes through the redactor's JSON (see
+// jsonRedactor). Failures are written in slog's way ("!ERROR:...",
+// "!PANIC: ...", "<nil>" for a nil pointer whose method panicked), never
+// as broken JSON; their text is scanned too, since it may quote a value.
 func (s *state) appendAny(x any) {
 	pos := len(s.buf)
 	defer func() {
@@ -308,6 +342,16 @@ func (s *state) appendAny(x any) {
 		return
 	case json.Marshaler:
 		// Through encoding/json, which checks and compacts the output.
+		if !s.redacting() {
+			break
+		}
+		if r, ok := s.h.redact.(jsonRedactor); ok {
+			var err error
+			if s.buf, err = appendRedactedJSON(s.buf, x, r); err != nil {
+				s.buf = jsonenc.AppendString(s.buf[:pos], s.scan("!ERROR:"+err.Error()))
+			}
+			return
+		}
 	case error:
 		s.buf = jsonenc.AppendString(s.buf, s.scan(x.Error()))
 		return
@@ -328,7 +372,7 @@ func (s *state) appendAny(x any) {
 	}
 	var err error
 	if s.buf, err = appendJSONMarshal(s.buf, x); err != nil {
-		s.buf = jsonenc.AppendString(s.buf[:pos], "!ERROR:"+err.Error())
+		s.buf = jsonenc.AppendString(s.buf[:pos], s.scan("!ERROR:"+err.Error()))
 	}
 }
 
@@ -359,4 +403,21 @@ func appendJSONMarshal(dst []byte, x any) ([]byte, error) {
 	}
 	b := e.buf.Bytes()
 	return append(dst, b[:len(b)-1]...), nil // drop Encode's newline
+}
+
+// appendRedactedJSON is appendJSONMarshal with the JSON redacted by r.
+func appendRedactedJSON(dst []byte, x any, r jsonRedactor) ([]byte, error) {
+	e := jsonEncoderPool.Get().(*jsonEncoder)
+	defer func() {
+		if e.buf.Cap() <= maxPooledBuffer {
+			e.buf.Reset()
+			jsonEncoderPool.Put(e)
+		}
+	}()
+	if err := e.enc.Encode(x); err != nil {
+		return dst, err
+	}
+	b := e.buf.Bytes()
+	dst, _ = r.JSON(dst, b[:len(b)-1]) // without Encode's newline
+	return dst, nil
 }

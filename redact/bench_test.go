@@ -153,3 +153,52 @@ func BenchmarkAny(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStringForms measures String on the request parts that issue 13
+// found leaking, without a secret in them (the cost every such line pays)
+// and with: a form body with bracket keys, a multipart body, a URL with an
+// encoded URL in its query.
+func BenchmarkStringForms(b *testing.B) {
+	p := redact.Default()
+	part := func(name, value string) string {
+		return "--XbCY\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"
+	}
+	for _, c := range []struct{ name, s string }{
+		{"form-clean", "user%5Bname%5D=ann&user%5Bemail_verified%5D=1&items%5B0%5D%5Bqty%5D=2&remember=1"},
+		{"form-secret", "user%5Bname%5D=ann&user%5Bpassword%5D=hunter2&code=SplxlOBeZQQYbYS6WxSbIA"},
+		{"multipart-clean", part("user", "ann") + part("avatar", strings.Repeat("PNGDATA ", 32)) + "--XbCY--\r\n"},
+		{"multipart-secret", part("user", "ann") + part("password", "hunter2") + "--XbCY--\r\n"},
+		{"next-clean", "/signin?next=%2Fdocs%3Fpage%3D2%26sort%3Dasc%26lang%3Den&theme=dark"},
+		{"next-secret", "/signin?next=%2Fpassword%2Freset%3Ftoken%3DQ29mZmVlQ2FrZQ%26lang%3Den"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.s)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p.String(c.s)
+			}
+		})
+	}
+}
+
+// BenchmarkJSON measures JSON on what a MarshalJSON method typically
+// writes: an object with nothing to mask (into a buffer with room, as
+// the handler's is), and one with a sensitive member and an email
+// address.
+func BenchmarkJSON(b *testing.B) {
+	p := redact.Default()
+	for _, c := range []struct{ name, s string }{
+		{"clean", `{"id":42,"name":"Alice","roles":["admin","dev"],"created":"2026-11-21T10:00:00Z","address":{"street":"Main St 1","city":"Springfield"},"active":true}`},
+		{"pii", `{"id":42,"name":"Alice","email":"alice@example.com","password":"hunter2","address":{"street":"Main St 1","city":"Springfield"},"active":true}`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			src := []byte(c.s)
+			dst := make([]byte, 0, 1024)
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p.JSON(dst, src)
+			}
+		})
+	}
+}

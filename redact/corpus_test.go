@@ -83,6 +83,14 @@ var positives = []positive{
 	{redact.Param, "api_key='Zm9vYmFyYmF6'", "Zm9vYmFyYmF6"},
 	{redact.Param, "/download?file=a.pdf&sig=9f86d081884c7d65", "9f86d081884c7d65"},
 	{redact.Param, "header authorization=Bearer 2YotnFZFEjr1zCsicMWpAA", "2YotnFZFEjr1zCsicMWpAA"}, // the key first
+	{redact.Param, "POST /login user[email]=ann&user[password]=Tr0ub4dor&3", "Tr0ub4dor"},
+	{redact.Param, "body user%5Bpassword%5D=c0rrect-h0rse&user%5Bremember%5D=1", "c0rrect-h0rse"},
+	{redact.Param, "order[card][cvc]=737&order[qty]=2", "737"},
+	{redact.Param, "Referer: https://app.example.com/oauth/callback?code=4/0AX4XfWh-9a8b&scope=email", "4/0AX4XfWh-9a8b"},
+	{redact.Param, "Location: /signin?next=%2Fpassword%2Freset%3Ftoken%3DQ29mZmVlQ2FrZQ%26lang%3Den", "Q29mZmVlQ2FrZQ"},
+	{redact.Param, "redirect=%252Fcb%253Faccess_token%253Dya29.x7Kp%2526x%253D1", "ya29.x7Kp"},
+	{redact.Param, "--XbCY\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nsw0rdf1sh\r\n--XbCY--\r\n", "sw0rdf1sh"},
+	{redact.Param, "grant_type=authorization_code&code=SplxlOBeZQQYbYS6WxSbIA&code_verifier=dBjftJeZ4CVP", "SplxlOBeZQQYbYS6WxSbIA"},
 
 	{redact.PrivateKey, "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n", "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun"},
 	{redact.PrivateKey, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"},
@@ -192,6 +200,12 @@ var negatives = []negative{
 	{"ipv6 (ip off)", "fe80::1%eth0"},
 	{"clock", "Duration: 00:01:23.456"},
 	{"api words", "API Accept AIza AKIA ASIA"},
+	{"status code", "status_code=200 http.response.status_code=404 statusCode=500"},
+	{"other codes", "zipcode=75001 zip_code=10115 error_code=E42 country_code=FR exit code 1"},
+	{"form keys", "user[name]=ann&user[email_verified]=1&items[0][qty]=2&filter%5Bstatus%5D=open"},
+	{"encoded url", "next=%2Fdocs%3Fpage%3D2%26sort%3Dasc 100% done 50%25 off %zz"},
+	{"multipart", "--XbCY\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.png\"\r\n\r\nPNG\r\n--XbCY--"},
+	{"json code", `{"user":"ann","roles":["admin"],"status_code":200}`},
 }
 
 // ipNegatives must stay untouched with the IP detector on.
@@ -217,6 +231,7 @@ var limitations = []struct {
 	{redact.Phone, "order 13812345678", "an 11-digit number starting 13-19 is a China mobile number as far as the digits go"},
 	{redact.IP, "1.2.3.4", "a four-part version number is an IPv4 address (IP is opt-in)"},
 	{redact.Param, "next_page_token=abc", "a key ending with a sensitive word is sensitive; allowlist it"},
+	{redact.Param, "login code=4821 sent", "a key that is exactly code, with four digits or more, is a one-time or OAuth code; allowlist code if yours are longer error codes"},
 }
 
 // TestCorpus runs the corpus through the default policy (and the policy

@@ -20,10 +20,21 @@
 // X-Auth-Token and githubToken are masked, while tokens_used, max_tokens,
 // token_count and session_count are not (they end with something else).
 // A key that merely ends with a sensitive word (next_page_token) is
-// masked too; allowlist it. Allowlisted keys (trace_id, span_id,
-// request_id, service.name, ... see DefaultAllow) match exactly, are
-// never touched, and win over sensitive ones. Config.Keys and
-// Config.Allow extend DefaultKeys and DefaultAllow.
+// masked too; allowlist it. A few names too short or too common to match
+// as a suffix match only the whole key: "code", the OAuth authorization
+// code, is masked while status_code, zipcode, error_code and country_code
+// are not (auth_code, oauth_code and authorization_code are suffix
+// names). Allowlisted keys (trace_id, span_id, request_id, service.name,
+// ... see DefaultAllow) match exactly, are never touched, and win over
+// sensitive ones. Config.Keys and Config.Allow extend DefaultKeys and
+// DefaultAllow.
+//
+// A key in the bracket form of query strings and form bodies,
+// name[part][part]..., brackets plain or percent-encoded (user[password],
+// a[b][token], user[][password], user%5Bpassword%5D), is judged by its
+// name and then each part, in order: the first that is sensitive or
+// allowlisted decides, as for the nested objects such a key stands for
+// (password[new] and credentials[user] are masked, user[name] is not).
 //
 // # Detectors
 //
@@ -47,7 +58,12 @@
 //	url_password    the password of scheme://user:password@host
 //	param           the value of key=value, "key":"value" and
 //	                \"key\":\"value\" when the key rule finds key sensitive
-//	                (and sig=), as in URL query strings, logfmt and JSON text
+//	                (and sig=), as in URL query strings, form bodies, logfmt
+//	                and JSON text; key%3Dvalue in a percent-encoded URL
+//	                inside a value (next=%2Freset%3Ftoken%3D...), encoded
+//	                up to three times, read in place; the value of a
+//	                multipart/form-data part whose name is sensitive
+//	                (Content-Disposition: form-data; name="password")
 //	private_key     the body of a -----BEGIN ... PRIVATE KEY----- block
 //	aws_key         AKIA/ASIA and 16 capitals or digits
 //	github_token    ghp_, gho_, ghu_, ghs_, ghr_ and 30+ characters,
@@ -63,7 +79,10 @@
 // timestamps and prices are left alone. What cannot be told apart is
 // documented rather than guessed: an 11-digit number starting 13–19 is a
 // China mobile number, an SSH remote git@github.com is an email address,
-// and with IP on, a four-part version 1.2.3.4 is an address.
+// code=4821 is a one-time or OAuth code (code= with one to three digits,
+// code=404 or code=137, is taken for a status or exit code and kept;
+// allowlist "code" if yours are longer error codes), and with IP on, a
+// four-part version 1.2.3.4 is an address.
 //
 // Each detector is switched by name in Config.Detectors; Config.Custom
 // adds detectors of your own (see Detector and DetectorFunc).
@@ -90,7 +109,9 @@
 // log:"-" left out, log:"redact" masked, log:"mask=NAME" masked as
 // detector NAME would, log:"hash" pseudonymised, log:"keep" kept, sensitive
 // keys masked and strings scanned, encoding like encoding/json would encode
-// the original. See Policy.Any.
+// the original. What a MarshalJSON or MarshalText method writes is scanned
+// as JSON (Policy.JSON): sensitive members masked, strings scanned. See
+// Policy.Any.
 //
 // # Cost
 //

@@ -90,3 +90,83 @@ func TestDefaultListsAreCopies(t *testing.T) {
 		t.Fatal("changing a returned list changed the default policy")
 	}
 }
+
+// TestKeyBrackets: a key in the bracket form of query strings and form
+// bodies is judged by its name and parts, in order; the first that is
+// sensitive or allowlisted decides, as for the nested objects the key
+// stands for. Brackets may be percent-encoded, in either case, once or
+// twice.
+func TestKeyBrackets(t *testing.T) {
+	p := redact.Default()
+	for k, want := range map[string]redact.Action{
+		"user[password]":          redact.Mask,
+		"a[b][token]":             redact.Mask,
+		"user[][password]":        redact.Mask,
+		"user[password][]":        redact.Mask,
+		"[password]":              redact.Mask,
+		"password[new]":           redact.Mask, // everything under a sensitive key
+		"credentials[user]":       redact.Mask,
+		"oauth[code]":             redact.Mask, // an exact name as a part
+		"user%5Bpassword%5D":      redact.Mask,
+		"user%5bpassword%5d":      redact.Mask,
+		"user%255Bpassword%255D":  redact.Mask,
+		"a%5Bb%5D%5Bapi_key%5D":   redact.Mask,
+		"user[name]":              redact.Scan,
+		"arr[0]":                  redact.Scan,
+		"filter[status_code]":     redact.Scan,
+		"tokens[count]":           redact.Scan,
+		"trace_id[0]":             redact.Keep, // nothing under an allowlisted key is touched
+		"request_id[token]":       redact.Keep, // the first part that decides wins
+		"user[":                   redact.Scan, // not well formed: the key as it is
+		"user]":                   redact.Scan,
+		"a]b[password]":           redact.Scan,
+		"x[password]y":            redact.Scan,
+		"user[pass[word]]":        redact.Scan,
+		"[REDACTED]":              redact.Scan,
+		"%5D":                     redact.Scan,
+		"user%5Bname%5D":          redact.Scan,
+		"password_confirmation[]": redact.Scan, // ends with something else, as without brackets
+	} {
+		if got := p.Key(k); got != want {
+			t.Errorf("Key(%q) = %v, want %v", k, got, want)
+		}
+	}
+	// Names that use the bytes of "%5D" themselves change where keys
+	// leave the trie, not how bracket keys are judged.
+	q, err := redact.New(redact.Config{Keys: []string{"md5", "x5d"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]redact.Action{
+		"user%5Bpassword%5D": redact.Mask, "user%5Bname%5D": redact.Scan, "a[md5]": redact.Mask, "file_md5": redact.Mask, "ax5d": redact.Mask,
+	} {
+		if got := q.Key(k); got != want {
+			t.Errorf("with md5, x5d: Key(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
+
+// TestKeyExact: short, ambiguous names match only the whole key, so that
+// the keys that merely end with them are left alone.
+func TestKeyExact(t *testing.T) {
+	p := redact.Default()
+	for k, want := range map[string]redact.Action{
+		"code": redact.Mask, "Code": redact.Mask, "CODE": redact.Mask, "_code": redact.Mask,
+		"auth_code": redact.Mask, "authCode": redact.Mask, "authcode": redact.Mask, "oauth_code": redact.Mask,
+		"authorization_code": redact.Mask, "AuthorizationCode": redact.Mask, "code_verifier": redact.Mask,
+		"statuscode": redact.Scan, "status_code": redact.Scan, "http.response.status_code": redact.Scan,
+		"zipcode": redact.Scan, "zip_code": redact.Scan, "error_code": redact.Scan, "country_code": redact.Scan,
+		"codes": redact.Scan, "code_verifier_len": redact.Scan, "xcode": redact.Scan,
+	} {
+		if got := p.Key(k); got != want {
+			t.Errorf("Key(%q) = %v, want %v", k, got, want)
+		}
+	}
+	allowed, err := redact.New(redact.Config{Allow: []string{"code"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := allowed.Key("code"); got != redact.Keep {
+		t.Errorf("allowlisted code: Key = %v, want keep", got)
+	}
+}

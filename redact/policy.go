@@ -185,7 +185,7 @@ func (p *Policy) compile(c Config) (*compiled, error) {
 		}
 		cc.hmac = newPseudonymizer([]byte(c.HMACKey))
 	}
-	keys, err := newKeyTable(append(DefaultKeys(), c.Keys...), append(DefaultAllow(), c.Allow...))
+	keys, err := newKeyTable(append(DefaultKeys(), c.Keys...), defaultExactKeys, append(DefaultAllow(), c.Allow...))
 	if err != nil {
 		return nil, fmt.Errorf("redact: Keys/Allow: %w", err)
 	}
@@ -296,13 +296,23 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 // masked, while tokens_used, max_tokens, token_count and session_count
 // are not (they do not end with one). Keys that end with a sensitive word
 // without meaning a secret (next_page_token) are masked: allow them.
+// "code" is sensitive as a whole key only (status_code is not). A key in
+// bracket form (user[password], user%5Bpassword%5D) is judged by its name
+// and parts in order, the first that is sensitive or allowlisted deciding
+// (see the package documentation).
 //
 // Key costs a few nanoseconds and never allocates.
 func (p *Policy) Key(key string) Action {
 	if p == nil {
 		return Scan
 	}
-	return p.load().keys.action(key)
+	// keys.action, spelled out: one call less for every attribute.
+	t := p.load().keys
+	a, k := t.lookup(key)
+	if a == actBracket {
+		return t.bracketOrScan(k)
+	}
+	return a
 }
 
 // MaskValue returns what to write for v, the value of a sensitive key:

@@ -258,3 +258,112 @@ func TestBoundaries(t *testing.T) {
 		t.Errorf("phone-like local part: %q", got)
 	}
 }
+
+// TestStringFormKeysAndEncodedQueries: key=value with keys in bracket
+// form, plain or percent-encoded; the OAuth code, matched as an exact
+// key; and the query of a URL that is itself the percent-encoded value
+// of a parameter, encoded once or twice, read in place.
+func TestStringFormKeysAndEncodedQueries(t *testing.T) {
+	p := redact.Default()
+	for in, want := range map[string]string{
+		"user[password]=x1&user[name]=ann":        "user[password]=[REDACTED]&user[name]=ann",
+		"a[b][token]=x2&user[][password]=x3":      "a[b][token]=[REDACTED]&user[][password]=[REDACTED]",
+		"user%5Bpassword%5D=x4&user%5bpin%5d=1":   "user%5Bpassword%5D=[REDACTED]&user%5bpin%5d=1",
+		`{"user[password]":"x5"}`:                 `{"user[password]":"[REDACTED]"}`,
+		"/cb?code=x6&state=xyz":                   "/cb?code=[REDACTED]&state=xyz",
+		"Referer: https://a.example/cb?code=x7":   "Referer: https://a.example/cb?code=[REDACTED]",
+		"status_code=200 zipcode=75001 code2=1":   "status_code=200 zipcode=75001 code2=1",
+		"next=%2Freset%3Ftoken%3Dx8%26lang%3Den":  "next=%2Freset%3Ftoken%3D[REDACTED]%26lang%3Den",
+		"next=%2freset%3ftoken%3dx9":              "next=%2freset%3ftoken%3d[REDACTED]",
+		"next=%252Freset%253Ftoken%253Dx10%2526a": "next=%252Freset%253Ftoken%253D[REDACTED]%2526a",
+		"r=%2Fcb%3Fcode%3Dx11%26state%3Ds":        "r=%2Fcb%3Fcode%3D[REDACTED]%26state%3Ds",
+		"r=%2Fcb%3Fuser%255Bpassword%255D%3Dx12":  "r=%2Fcb%3Fuser%255Bpassword%255D%3D[REDACTED]",
+		"r=%2F%3Fauthorization%3DBearer%20x13%26": "r=%2F%3Fauthorization%3D[REDACTED]%26",
+		"r=%2F%3Fpassword%3D%22x%2014%22%26a":     "r=%2F%3Fpassword%3D%22[REDACTED]%22%26a",
+		"r=%2F%3Fstatus_code%3D200%26code%3D":     "r=%2F%3Fstatus_code%3D200%26code%3D",
+		"arr[0]=1&user[name]=ann 50% off %3D %":   "arr[0]=1&user[name]=ann 50% off %3D %",
+	} {
+		got, ok := p.String(in)
+		if got != want || ok != (in != want) {
+			t.Errorf("String(%q) = %q, %v\nwant %q", in, got, ok, want)
+		}
+		if again, _ := p.String(got); again != got {
+			t.Errorf("String(%q) is not a fixed point: %q", got, again)
+		}
+	}
+}
+
+// TestStringMultipart: in a multipart/form-data body, the value of a part
+// whose name is sensitive is masked, from after the part's headers to the
+// line break before the next boundary, or to the end of a body cut short.
+func TestStringMultipart(t *testing.T) {
+	p := redact.Default()
+	part := func(disposition, value string) string {
+		return "--b0undary\r\nContent-Disposition: form-data; " + disposition + "\r\n\r\n" + value + "\r\n"
+	}
+	for in, want := range map[string]string{
+		part(`name="user"`, "ann") + part(`name="password"`, "hunter2") + "--b0undary--\r\n":               part(`name="user"`, "ann") + part(`name="password"`, "[REDACTED]") + "--b0undary--\r\n",
+		part(`name="user[password]"`, "hunter2") + "--b0undary--":                                          part(`name="user[password]"`, "[REDACTED]") + "--b0undary--",
+		part(`name=token`, "t0k3n") + "--b0undary--":                                                       part(`name=token`, "[REDACTED]") + "--b0undary--",
+		part(`name="code"`, "c0de") + "--b0undary--":                                                       part(`name="code"`, "[REDACTED]") + "--b0undary--",
+		"Content-Disposition: form-data; name=\"api_key\"\r\nContent-Type: text/plain\r\n\r\nk3y\r\n--b--": "Content-Disposition: form-data; name=\"api_key\"\r\nContent-Type: text/plain\r\n\r\n[REDACTED]\r\n--b--",
+		"form-data;name=\"secret\"\n\nline one\nline two\n--b--":                                           "form-data;name=\"secret\"\n\n[REDACTED]\n--b--",
+		"Content-Disposition: form-data; name=\"password\"\r\n\r\nhunter2 cut sh":                          "Content-Disposition: form-data; name=\"password\"\r\n\r\n[REDACTED]",
+		part(`name="user"; filename="a.txt"`, "ann"):                                                       part(`name="user"; filename="a.txt"`, "ann"),
+		"form-data; name=\"password\" and no blank line after it":                                          "form-data; name=\"password\" and no blank line after it",
+		"his name=\"password\"\r\n\r\nis not a part":                                                       "his name=\"password\"\r\n\r\nis not a part",
+	} {
+		got, _ := p.String(in)
+		if got != want {
+			t.Errorf("String(%q)\n = %q\nwant %q", in, got, want)
+		}
+		if again, _ := p.String(got); again != got {
+			t.Errorf("String(%q) is not a fixed point: %q", got, again)
+		}
+	}
+}
+
+// TestStringEncodedHostile: text made of encoded bytes, brackets and part
+// headers is scanned in one bounded pass: its cost per byte stays that of
+// ordinary text (see BenchmarkStringLong), and here its results are
+// checked.
+func TestStringEncodedHostile(t *testing.T) {
+	p := redact.Default()
+	for _, s := range []string{
+		strings.Repeat("%25", 5000),
+		strings.Repeat("%2525253D", 2000),
+		strings.Repeat("a%5B", 3000) + "=x",
+		strings.Repeat("[", 5000) + "password]=x",
+		strings.Repeat("form-data; name=\"password\"", 500),
+	} {
+		out, _ := p.String(s)
+		if !utf8.ValidString(out) {
+			t.Errorf("invalid output for %.40q...", s)
+		}
+	}
+	// A key longer than the bound is not looked at whole.
+	long := strings.Repeat("a%5B", 40) + "password%5D=x"
+	if got, _ := p.String(long); got != long {
+		t.Errorf("a key beyond the bound was judged: %q", got)
+	}
+}
+
+// TestStringCodeParam: code= in text is the OAuth or one-time code, masked,
+// unless its value is a number of one to three digits, a status or exit
+// code (Echo writes its errors as "code=404, message=Not Found").
+func TestStringCodeParam(t *testing.T) {
+	p := redact.Default()
+	for in, want := range map[string]string{
+		"code=404, message=Not Found":                     "code=404, message=Not Found",
+		"worker exited with code=137":                     "worker exited with code=137",
+		"Referer: https://app/cb?code=4%2F0AX4Xf&state=1": "Referer: https://app/cb?code=" + redact.DefaultMask + "&state=1",
+		"your login code=482193":                          "your login code=" + redact.DefaultMask,
+		"code=1234":                                       "code=" + redact.DefaultMask,
+		"code=40a":                                        "code=" + redact.DefaultMask,
+		"status_code=200":                                 "status_code=200",
+	} {
+		if got, _ := p.String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -24,7 +25,8 @@ const (
 
 // Any returns a redacted copy of v, for values logged with slog.Any, and
 // true; or v itself and false when v is not a struct, a pointer, a map, a
-// slice or an array, or nothing in it needs masking.
+// slice, an array, a string or a value that marshals itself, or nothing
+// in it needs masking.
 //
 // The copy encodes with encoding/json like v would (the same names,
 // order, omitempty, omitzero, ",string" and json:"-"), with these changes:
@@ -43,10 +45,17 @@ const (
 //     so are map keys (keys masked to the same text become one entry).
 //
 // A log tag that is none of these masks the field in full, and a log tag
-// on an embedded struct applies to the fields it promotes. Values of types
-// with their own JSON or text form (json.Marshaler,
-// encoding.TextMarshaler: time.Time, netip.Addr, ...) are kept as they
-// are; so are []byte, numbers and booleans unless a key or tag masks them.
+// on an embedded struct applies to the fields it promotes. A value of a
+// type with its own JSON or text form (json.Marshaler,
+// encoding.TextMarshaler: json.RawMessage, netip.Addr, ...), at the top or
+// at any depth, is encoded as encoding/json would encode it and that JSON
+// is redacted by JSON; when it changes, the copy holds it as a
+// json.RawMessage. time.Time is left as it is, unencoded: a timestamp has
+// nothing to mask. So are []byte, numbers and booleans unless a key or
+// tag masks them. A field of type error is walked like any other value,
+// as encoding/json writes it (its exported fields, often {}), not as its
+// Error() text; logweave's handler writes an error logged on its own as
+// its Error() text, scanned, without calling Any.
 //
 // One difference remains: the JSON inside a ",string" field's string is
 // written without HTML escaping, as logweave's handler and slog's write
@@ -57,7 +66,7 @@ const (
 // copy is made of new maps, slices and an ordered object type; parts that
 // need no change are shared with v. A value met again inside itself is
 // replaced by CycleMark, values deeper than 100 levels by DepthMark. When
-// a method of v's types (MarshalText of a map key, IsZero) panics, Any
+// a method of v's types (MarshalJSON, MarshalText, IsZero) panics, Any
 // returns the policy's mask text and true.
 //
 // The plan of each struct type (its fields and tags) is worked out once
@@ -68,9 +77,11 @@ func (p *Policy) Any(v any) (out any, changed bool) {
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
-	case reflect.Struct, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Array:
+	case reflect.Struct, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Array, reflect.String:
 	default:
-		return v, false
+		if !marshals(rv) {
+			return v, false
+		}
 	}
 	c := p.load()
 	defer func() {
@@ -114,11 +125,40 @@ func marshals(v reflect.Value) bool {
 	return false
 }
 
+// timeType is time.Time, whose JSON (a timestamp) holds nothing to mask:
+// the walk does not spend an encoding on it.
+var timeType = reflect.TypeFor[time.Time]()
+
+// marshaled redacts a value that encoding/json writes through its own
+// MarshalJSON or MarshalText: it encodes v as encoding/json would (and
+// as the handler will), and scans that JSON with json. It returns the
+// redacted JSON as a json.RawMessage, or nil and false when nothing in
+// it changes, when v is a nil pointer (written as null) or a time.Time,
+// or when encoding fails (the encoder that writes the copy reports the
+// same failure).
+func (w *walker) marshaled(v reflect.Value) (any, bool) {
+	switch {
+	case (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil(),
+		v.Type() == timeType, v.Kind() == reflect.Pointer && v.Type().Elem() == timeType,
+		!v.CanInterface():
+		return nil, false
+	}
+	b, err := marshalNoHTMLEscape(original(v))
+	if err != nil {
+		return nil, false
+	}
+	out, changed := w.c.json(nil, b)
+	if !changed {
+		return nil, false
+	}
+	return json.RawMessage(out), true
+}
+
 // walk returns the redacted form of v and true, or nil and false when v
 // needs no change.
 func (w *walker) walk(v reflect.Value) (any, bool) {
 	if marshals(v) {
-		return nil, false
+		return w.marshaled(v)
 	}
 	switch v.Kind() {
 	case reflect.String:

@@ -349,10 +349,11 @@ func TestAnyUnchanged(t *testing.T) {
 	p := redact.Default()
 	clean := &address{Street: "Main St 1", City: "Springfield"}
 	for _, v := range []any{
-		nil, 42, "a@b.example", true, 3.5, time.Now(), netip.MustParseAddr("203.0.113.7"),
+		nil, 42, "plain text", true, 3.5, time.Now(), netip.MustParseAddr("203.0.113.7"),
 		clean, *clean, []string{"a", "b"}, []int{1, 2, 3}, map[string]int{"a": 1}, []byte("a@b.example"),
 		struct{ TraceID string }{"4bf92f3577b34da6a3ce929d0e0e4736"},
-		json.RawMessage(`{"email":"a@b.example"}`), // it encodes itself: kept as it is
+		json.RawMessage(`{"email":"none","n":[1,2]}`), // its JSON is scanned, and holds nothing
+		struct{ P *ptrMarshaler }{&ptrMarshaler{"v"}},
 	} {
 		out, ok := p.Any(v)
 		if ok {
@@ -364,6 +365,45 @@ func TestAnyUnchanged(t *testing.T) {
 	}
 	if out, _ := p.Any(clean); out.(*address) != clean {
 		t.Error("Any did not return the very pointer it was given")
+	}
+}
+
+// mailText is a string type of its own, as slog.Any passes it.
+type mailText string
+
+// TestAnyScansWhatMarshalersWrite: values that write their own JSON or
+// text (MarshalJSON, MarshalText, json.RawMessage) are encoded and their
+// JSON scanned like a walked value: sensitive members masked, strings
+// scanned; at the top and at any depth. A field tagged log:"keep" is
+// still written as it is.
+func TestAnyScansWhatMarshalersWrite(t *testing.T) {
+	type holder struct {
+		PM   *ptrMarshaler
+		Up   upper
+		When time.Time
+		Raw  json.RawMessage
+		Kept json.RawMessage `log:"keep"`
+		Nil  *ptrMarshaler
+	}
+	p := redact.Default()
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{json.RawMessage(`{"email":"a@b.example","password":{"x":1},"n":1}`), `{"email":"[REDACTED]","password":"[REDACTED]","n":1}`},
+		{mailText("mail a@b.example"), `"mail [REDACTED]"`},
+		{&ptrMarshaler{"a@b.example"}, `"custom:[REDACTED]"`},
+		{upper("a@b.example"), `"[REDACTED]"`},
+		{holder{
+			PM: &ptrMarshaler{"a@b.example"}, Up: "x", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			Raw: json.RawMessage(`["13812345678",{"token":"t"}]`), Kept: json.RawMessage(`{"token":"t"}`),
+		}, `{"PM":"custom:[REDACTED]","Up":"X","When":"2026-01-02T03:04:05Z","Raw":["[REDACTED]",{"token":"[REDACTED]"}],"Kept":{"token":"t"},"Nil":null}`},
+	} {
+		out, ok := p.Any(tc.v)
+		b, err := json.Marshal(out)
+		if !ok || err != nil || string(b) != tc.want {
+			t.Errorf("Any(%#v) = %s, %v, %v; want %s", tc.v, b, ok, err, tc.want)
+		}
 	}
 }
 
