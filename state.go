@@ -347,7 +347,7 @@ func (s *state) appendAny(x any) {
 		}
 		if r, ok := s.h.redact.(jsonRedactor); ok {
 			var err error
-			if s.buf, err = appendRedactedJSON(s.buf, x, r); err != nil {
+			if s.buf, err = appendJSONMarshal(s.buf, x, r); err != nil {
 				s.buf = jsonenc.AppendString(s.buf[:pos], s.scan("!ERROR:"+err.Error()))
 			}
 			return
@@ -371,7 +371,7 @@ func (s *state) appendAny(x any) {
 		// On error, encoding/json calls it again and words the error.
 	}
 	var err error
-	if s.buf, err = appendJSONMarshal(s.buf, x); err != nil {
+	if s.buf, err = appendJSONMarshal(s.buf, x, nil); err != nil {
 		s.buf = jsonenc.AppendString(s.buf[:pos], s.scan("!ERROR:"+err.Error()))
 	}
 }
@@ -390,7 +390,9 @@ var jsonEncoderPool = sync.Pool{New: func() any {
 	return e
 }}
 
-func appendJSONMarshal(dst []byte, x any) ([]byte, error) {
+// appendJSONMarshal appends x as encoding/json writes it, passed through
+// r when r is not nil.
+func appendJSONMarshal(dst []byte, x any, r jsonRedactor) ([]byte, error) {
 	e := jsonEncoderPool.Get().(*jsonEncoder)
 	defer func() {
 		if e.buf.Cap() <= maxPooledBuffer {
@@ -402,22 +404,10 @@ func appendJSONMarshal(dst []byte, x any) ([]byte, error) {
 		return dst, err
 	}
 	b := e.buf.Bytes()
-	return append(dst, b[:len(b)-1]...), nil // drop Encode's newline
-}
-
-// appendRedactedJSON is appendJSONMarshal with the JSON redacted by r.
-func appendRedactedJSON(dst []byte, x any, r jsonRedactor) ([]byte, error) {
-	e := jsonEncoderPool.Get().(*jsonEncoder)
-	defer func() {
-		if e.buf.Cap() <= maxPooledBuffer {
-			e.buf.Reset()
-			jsonEncoderPool.Put(e)
-		}
-	}()
-	if err := e.enc.Encode(x); err != nil {
-		return dst, err
+	b = b[:len(b)-1] // drop Encode's newline
+	if r != nil {
+		dst, _ = r.JSON(dst, b)
+		return dst, nil
 	}
-	b := e.buf.Bytes()
-	dst, _ = r.JSON(dst, b[:len(b)-1]) // without Encode's newline
-	return dst, nil
+	return append(dst, b...), nil
 }

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -581,27 +580,9 @@ func appendHeaders(attrs []slog.Attr, fields []headerField, h http.Header) []slo
 	return attrs
 }
 
-// panicAttr is the access line's panic attribute for the recovered value
-// v. A string is logged as it is and an error as its text (slog.Any: the
-// handler writes Error()). Any other value is logged as the value it is,
-// not as fmt.Sprint's text, which drops field and key names: a panicking
-// struct{User, Password string} or map[string]string{"token": ...} then
-// reaches the handler's redaction with its names, and is masked by them.
-// Values that encoding/json cannot write (complex numbers, channels,
-// functions) have no names to lose and are logged as their text.
-func panicAttr(v any) slog.Attr {
-	switch x := v.(type) {
-	case string:
-		return slog.String(PanicKey, x)
-	case error:
-		return slog.Any(PanicKey, x)
-	}
-	switch reflect.ValueOf(v).Kind() {
-	case reflect.Complex64, reflect.Complex128, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		return slog.String(PanicKey, fmt.Sprint(v))
-	}
-	return slog.Any(PanicKey, v)
-}
+// panicAttr is the attribute that holds a recovered panic's value v (see
+// stack.Value).
+func panicAttr(v any) slog.Attr { return slog.Attr{Key: PanicKey, Value: stack.Value(v)} }
 
 func protocolVersion(r *http.Request) string {
 	switch {

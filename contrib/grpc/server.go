@@ -2,10 +2,8 @@ package logweavegrpc
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net"
-	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -290,27 +288,9 @@ func methodName(fullMethod string) string {
 	return strings.TrimPrefix(fullMethod, "/")
 }
 
-// panicAttr is the access line's panic attribute for the recovered value
-// v. A string is logged as it is and an error as its text (slog.Any: the
-// handler writes Error()). Any other value is logged as the value it is,
-// not as fmt.Sprint's text, which drops field and key names: a panicking
-// struct{User, Password string} or map[string]string{"token": ...} then
-// reaches the handler's redaction with its names, and is masked by them.
-// Values that encoding/json cannot write (complex numbers, channels,
-// functions) have no names to lose and are logged as their text.
-func panicAttr(v any) slog.Attr {
-	switch x := v.(type) {
-	case string:
-		return slog.String(PanicKey, x)
-	case error:
-		return slog.Any(PanicKey, x)
-	}
-	switch reflect.ValueOf(v).Kind() {
-	case reflect.Complex64, reflect.Complex128, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		return slog.String(PanicKey, fmt.Sprint(v))
-	}
-	return slog.Any(PanicKey, v)
-}
+// panicAttr is the attribute that holds a recovered panic's value v (see
+// stack.Value).
+func panicAttr(v any) slog.Attr { return slog.Attr{Key: PanicKey, Value: stack.Value(v)} }
 
 // peerAddress returns the IP of the call's peer without the port, the
 // whole address when it has no port (a Unix socket), or "".

@@ -1,5 +1,6 @@
-// Package stack gives the stack trace that logweave's middleware logs for
-// a recovered panic, bounded so that a deep recursion cannot flood a log.
+// Package stack gives what logweave's middleware logs for a recovered
+// panic: its value (Value) and the stack trace (Bounded), bounded so that
+// a deep recursion cannot flood a log.
 package stack
 
 import (

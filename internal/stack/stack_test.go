@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
@@ -27,4 +28,24 @@ func ExampleBounded() {
 	s := Bounded(100)
 	fmt.Println(len(s) <= 100+len("...(stack truncated)\n"), strings.HasPrefix(s, "goroutine "))
 	// Output: true true
+}
+
+func TestValue(t *testing.T) {
+	type login struct{ User, Password string }
+	err := fmt.Errorf("boom")
+	if v := Value("boom"); v.Kind() != slog.KindString || v.String() != "boom" {
+		t.Errorf("string: %v", v)
+	}
+	if v := Value(err); v.Kind() != slog.KindAny || v.Any() != err {
+		t.Errorf("error: %v", v)
+	}
+	if v := Value(login{"bob", "hunter2"}); v.Kind() != slog.KindAny || v.Any() != (login{"bob", "hunter2"}) {
+		t.Errorf("struct not kept as a value: %v", v)
+	}
+	if v := Value(make(chan int)); v.Kind() != slog.KindString || !strings.HasPrefix(v.String(), "0x") {
+		t.Errorf("chan: %v", v)
+	}
+	if v := Value(complex(1, 2)); v.Kind() != slog.KindString || v.String() != "(1+2i)" {
+		t.Errorf("complex: %v", v)
+	}
 }
