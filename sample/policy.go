@@ -181,7 +181,7 @@ func IsAlways(ctx context.Context) bool {
 // A nil r or a nil Policy keeps; a nil ctx is taken as
 // context.Background().
 func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
-	return p.KeepWith(ctx, r, nil)
+	return p.keep(ctx, r, nil)
 }
 
 // KeepWith is Keep for a record logged through a logger that carries the
@@ -195,6 +195,16 @@ func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
 // WithGroup are matched by their own keys, as the record's are. Like r,
 // with is only read, never retained. logweave's Handler calls KeepWith.
 func (p *Policy) KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr) bool {
+	if len(with) == 0 {
+		return p.keep(ctx, r, nil)
+	}
+	return p.keep(ctx, r, &with)
+}
+
+// keep is Keep and KeepWith. with is nil when the logger has no With
+// attributes: a pointer, not the slice, so that the common path passes one
+// word of zero down to the rules that might read it, and nothing more.
+func (p *Policy) keep(ctx context.Context, r *slog.Record, with *[]slog.Attr) bool {
 	if p == nil || r == nil {
 		return true
 	}
@@ -231,7 +241,7 @@ func (p *Policy) KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr)
 // reason why: it is kept all the same if its context is marked Always,
 // it or its logger's with attributes have one of the KeepAttrs, or
 // (unless traceChecked) its trace is kept.
-func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, with []slog.Attr, sh *shard, why reason, traceChecked bool) bool {
+func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, with *[]slog.Attr, sh *shard, why reason, traceChecked bool) bool {
 	if IsAlways(ctx) || rs.matchesAttrs(r, with) || (rs.traceOn && !traceChecked && rs.traceDecision(ctx) == traceKeep) {
 		sh.n[kept].Add(1)
 		return true
@@ -244,28 +254,31 @@ func (rs *rules) dropUnlessKept(ctx context.Context, r *slog.Record, with []slog
 // attribute whose key has a length no KeepAttrs key has is passed over
 // with one test, so that scanning a record that matches nothing costs
 // little more than slog's iteration.
-func (rs *rules) matchesAttrs(r *slog.Record, with []slog.Attr) bool {
+func (rs *rules) matchesAttrs(r *slog.Record, with *[]slog.Attr) bool {
 	if len(rs.matches) == 0 {
 		return false
 	}
-	for _, a := range with {
-		if rs.matchesAttr(a) {
-			return true
+	if with != nil {
+		for _, a := range *with {
+			if rs.matchKeyLens&(1<<(len(a.Key)&63)) != 0 && rs.matchesAttr(a) {
+				return true
+			}
 		}
 	}
 	found := false
 	r.Attrs(func(a slog.Attr) bool {
+		if rs.matchKeyLens&(1<<(len(a.Key)&63)) == 0 {
+			return true // the one test, inline: no call for most attributes
+		}
 		found = rs.matchesAttr(a)
 		return !found
 	})
 	return found
 }
 
-// matchesAttr reports whether a is one of the KeepAttrs.
+// matchesAttr reports whether a, whose key length some KeepAttrs key has,
+// is one of the KeepAttrs.
 func (rs *rules) matchesAttr(a slog.Attr) bool {
-	if rs.matchKeyLens&(1<<(len(a.Key)&63)) == 0 {
-		return false
-	}
 	for i := range rs.matches {
 		if rs.matches[i].matches(a) {
 			return true
@@ -301,7 +314,7 @@ func (rs *rules) traceDecision(ctx context.Context) traceVerdict {
 
 // dropReason applies the rules that drop (level rates, burst, overload)
 // in order and returns the first that drops r, or kept.
-func (p *Policy) dropReason(r *slog.Record, with []slog.Attr, rs *rules, sh *shard) reason {
+func (p *Policy) dropReason(r *slog.Record, with *[]slog.Attr, rs *rules, sh *shard) reason {
 	if rs.levelRatesOn {
 		b := levelBucket(r.Level)
 		// A bound of 0 is a rate of 0: no need to draw.

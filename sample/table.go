@@ -87,7 +87,7 @@ func mix(h uint64) uint64 {
 // attribute named attr, when attr is set and r has it (or, failing that,
 // with, its logger's attributes from With, the innermost first) with a
 // value of a simple kind, and otherwise its level with its message.
-func (t *table) keyHash(r *slog.Record, with []slog.Attr, attr string) uint64 {
+func (t *table) keyHash(r *slog.Record, withp *[]slog.Attr, attr string) uint64 {
 	level := uint64(int64(r.Level)) * 0x9e3779b97f4a7c15
 	if attr != "" {
 		var (
@@ -104,6 +104,10 @@ func (t *table) keyHash(r *slog.Record, with []slog.Attr, attr string) uint64 {
 			return false
 		})
 		// The record's own attribute first; failing it, the logger's.
+		var with []slog.Attr
+		if withp != nil {
+			with = *withp
+		}
 		for i := len(with) - 1; i >= 0 && !seen; i-- {
 			if with[i].Key == attr {
 				seen = true
