@@ -268,10 +268,16 @@ func (rs *rules) matchesAttrs(r *slog.Record, with *[]slog.Attr) bool {
 	found := false
 	r.Attrs(func(a slog.Attr) bool {
 		if rs.matchKeyLens&(1<<(len(a.Key)&63)) == 0 {
-			return true // the one test, inline: no call for most attributes
+			return true
 		}
-		found = rs.matchesAttr(a)
-		return !found
+		// matchesAttr, spelled out: found is written only on a match.
+		for i := range rs.matches {
+			if rs.matches[i].matches(a) {
+				found = true
+				return false
+			}
+		}
+		return true
 	})
 	return found
 }
