@@ -5,7 +5,7 @@ go 1.26.0
 require (
 	github.com/go-chi/chi/v5 v5.1.0
 	github.com/go-chi/httplog/v3 v3.3.0
-	github.com/logweave/logweave v0.0.0
+	github.com/logweave/logweave v0.1.0
 	github.com/phuslu/log v1.0.121
 	github.com/rs/zerolog v1.35.1
 	github.com/samber/slog-chi v1.11.1
@@ -36,7 +36,7 @@ require (
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect
-	github.com/logweave/logweave/contrib/fasthttp v0.0.0 // indirect
+	github.com/logweave/logweave/contrib/fasthttp v0.1.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect
 	github.com/mattn/go-isatty v0.0.22 // indirect
 	github.com/mattn/go-runewidth v0.0.16 // indirect
@@ -75,11 +75,11 @@ require (
 	github.com/gofiber/fiber/v3 v3.1.0
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/labstack/echo/v5 v5.3.1
-	github.com/logweave/logweave/contrib/echo v0.0.0
-	github.com/logweave/logweave/contrib/echov5 v0.0.0
-	github.com/logweave/logweave/contrib/fiber v0.0.0-00010101000000-000000000000
-	github.com/logweave/logweave/contrib/fiberv3 v0.0.0-00010101000000-000000000000
-	github.com/logweave/logweave/contrib/gin v0.0.0
+	github.com/logweave/logweave/contrib/echo v0.1.0
+	github.com/logweave/logweave/contrib/echov5 v0.1.0
+	github.com/logweave/logweave/contrib/fiber v0.1.0
+	github.com/logweave/logweave/contrib/fiberv3 v0.1.0
+	github.com/logweave/logweave/contrib/gin v0.1.0
 	github.com/samber/slog-echo v1.16.1
 	github.com/samber/slog-fiber v1.18.0
 	github.com/samber/slog-gin v1.21.0

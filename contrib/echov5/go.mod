@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/labstack/echo/v5 v5.3.1
-	github.com/logweave/logweave v0.0.0
+	github.com/logweave/logweave v0.1.0
 	go.opentelemetry.io/otel v1.47.0
 )
 

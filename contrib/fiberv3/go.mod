@@ -4,8 +4,8 @@ go 1.26.0
 
 require (
 	github.com/gofiber/fiber/v3 v3.1.0
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/fasthttp v0.0.0
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/fasthttp v0.1.0
 	github.com/valyala/fasthttp v1.69.0
 	go.opentelemetry.io/otel/trace v1.47.0
 )

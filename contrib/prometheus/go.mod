@@ -3,7 +3,7 @@ module github.com/logweave/logweave/contrib/prometheus
 go 1.26.0
 
 require (
-	github.com/logweave/logweave v0.0.0
+	github.com/logweave/logweave v0.1.0
 	github.com/prometheus/client_golang v1.25.0
 )
 

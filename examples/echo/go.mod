@@ -9,8 +9,8 @@ replace (
 
 require (
 	github.com/labstack/echo/v4 v4.16.0
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/echo v0.0.0-00010101000000-000000000000
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/echo v0.1.0
 )
 
 require (

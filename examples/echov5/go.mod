@@ -9,8 +9,8 @@ replace (
 
 require (
 	github.com/labstack/echo/v5 v5.3.1
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/echov5 v0.0.0-00010101000000-000000000000
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/echov5 v0.1.0
 )
 
 require (

@@ -10,8 +10,8 @@ replace (
 
 require (
 	github.com/gofiber/fiber/v2 v2.52.15
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/fiber v0.0.0-00010101000000-000000000000
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/fiber v0.1.0
 )
 
 require (
@@ -19,7 +19,7 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/klauspost/compress v1.17.9 // indirect
-	github.com/logweave/logweave/contrib/fasthttp v0.0.0 // indirect
+	github.com/logweave/logweave/contrib/fasthttp v0.1.0 // indirect
 	github.com/mattn/go-colorable v0.1.13 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
 	github.com/mattn/go-runewidth v0.0.16 // indirect

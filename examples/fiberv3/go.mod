@@ -10,8 +10,8 @@ replace (
 
 require (
 	github.com/gofiber/fiber/v3 v3.1.0
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/fiberv3 v0.0.0-00010101000000-000000000000
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/fiberv3 v0.1.0
 )
 
 require (
@@ -21,7 +21,7 @@ require (
 	github.com/gofiber/utils/v2 v2.0.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/klauspost/compress v1.18.4 // indirect
-	github.com/logweave/logweave/contrib/fasthttp v0.0.0 // indirect
+	github.com/logweave/logweave/contrib/fasthttp v0.1.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
 	github.com/philhofer/fwd v1.2.0 // indirect

@@ -9,8 +9,8 @@ replace (
 
 require (
 	github.com/gin-gonic/gin v1.12.0
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/gin v0.0.0-00010101000000-000000000000
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/gin v0.1.0
 )
 
 require (

@@ -3,7 +3,7 @@ module github.com/logweave/logweave/examples/otelsdk
 go 1.26.0
 
 require (
-	github.com/logweave/logweave v0.0.0
+	github.com/logweave/logweave v0.1.0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 )

@@ -3,8 +3,8 @@ module github.com/logweave/logweave/examples/production
 go 1.26.0
 
 require (
-	github.com/logweave/logweave v0.0.0
-	github.com/logweave/logweave/contrib/prometheus v0.0.0
+	github.com/logweave/logweave v0.1.0
+	github.com/logweave/logweave/contrib/prometheus v0.1.0
 	github.com/prometheus/client_golang v1.25.0
 )
 

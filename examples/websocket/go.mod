@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/coder/websocket v1.8.15
-	github.com/logweave/logweave v0.0.0
+	github.com/logweave/logweave v0.1.0
 )
 
 require (
