@@ -36,7 +36,7 @@ func restartOnly(c Config) map[string]any {
 // diffPaths appends to dst the dotted paths below prefix at which a and b
 // differ, sorted, descending into objects both sides hold.
 func diffPaths(prefix string, a, b map[string]any, dst []string) []string {
-	keys := slices.Sorted(maps.Keys(a))
+	keys := slices.Collect(maps.Keys(a))
 	for k := range b {
 		if _, ok := a[k]; !ok {
 			keys = append(keys, k)

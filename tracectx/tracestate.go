@@ -3,6 +3,7 @@ package tracectx
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"github.com/logweave/logweave/internal/httpfield"
 	"go.opentelemetry.io/otel/trace"
@@ -185,10 +186,19 @@ type fullTraceState struct {
 
 type fullTraceStateKey struct{}
 
+// fullTraceStates is set once a fullTraceState was ever put in a context,
+// so that Inject does not walk every context looking for one in a process
+// that never received a key OpenTelemetry refuses (as sample.IsAlways does
+// for its mark).
+var fullTraceStates atomic.Bool
+
 // withFullTraceState returns ctx carrying full for the trace of sc.
 func withFullTraceState(ctx context.Context, sc trace.SpanContext, full *fullTraceState) context.Context {
 	if full == nil {
 		return ctx
+	}
+	if !fullTraceStates.Load() {
+		fullTraceStates.Store(true)
 	}
 	full.traceID = sc.TraceID()
 	return context.WithValue(ctx, fullTraceStateKey{}, full)
@@ -198,7 +208,10 @@ func withFullTraceState(ctx context.Context, sc trace.SpanContext, full *fullTra
 // in ctx.
 func injectedTraceState(ctx context.Context, sc trace.SpanContext) string {
 	ts := sc.TraceState()
-	full, _ := ctx.Value(fullTraceStateKey{}).(*fullTraceState)
+	var full *fullTraceState
+	if fullTraceStates.Load() {
+		full, _ = ctx.Value(fullTraceStateKey{}).(*fullTraceState)
+	}
 	if full == nil || full.traceID != sc.TraceID() {
 		return formatTraceState(ts)
 	}
