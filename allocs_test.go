@@ -15,6 +15,7 @@ import (
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
+	"github.com/logweave/logweave/units"
 )
 
 // TestHandleDoesNotAllocate guards the hot path: a record with up to ten
@@ -27,7 +28,7 @@ func TestHandleDoesNotAllocate(t *testing.T) {
 	base := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "allocs", Version: "1"})
 	// A sampler that keeps what these records are, and drops by burst the
 	// rest (the decision is made for every record, kept or not).
-	policy, err := sample.New(sample.Config{Burst: sample.BurstRule{First: 1 << 30, Interval: sample.Duration(time.Minute)}})
+	policy, err := sample.New(sample.Config{Burst: sample.BurstRule{First: 1 << 30, Interval: units.Duration(time.Minute)}})
 	if err != nil {
 		t.Fatal(err)
 	}

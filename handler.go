@@ -80,13 +80,13 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 	h.policy, _ = opts.Sampler.(*sample.Policy)
 	h.withSampler, _ = opts.Sampler.(WithSampler)
 	s := &state{h: h}
-	svc := resolveService(opts.Service, opts.Version, opts.Environment)
-	s.appendAttr(slog.String(ServiceNameKey, svc.name))
-	if svc.version != "" {
-		s.appendAttr(slog.String(ServiceVersionKey, svc.version))
+	svc := ResolveService(opts)
+	s.appendAttr(slog.String(ServiceNameKey, svc.Name))
+	if svc.Version != "" {
+		s.appendAttr(slog.String(ServiceVersionKey, svc.Version))
 	}
-	if svc.environment != "" {
-		s.appendAttr(slog.String(EnvironmentKey, svc.environment))
+	if svc.Environment != "" {
+		s.appendAttr(slog.String(EnvironmentKey, svc.Environment))
 	}
 	h.static = s.buf
 	// After the service fields: they are the operator's, not data.

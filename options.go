@@ -3,16 +3,9 @@ package logweave
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/logweave/logweave/redact"
-)
-
-// Extra levels, beside slog's four. They are written by name ("TRACE",
-// "FATAL"); logweave never exits the program on FATAL, it only labels the
-// record: what to do after a fatal error is the caller's decision.
-const (
-	LevelTrace = slog.Level(-8)
-	LevelFatal = slog.Level(12)
 )
 
 // Keys of the fields logweave adds to every line, named after the
@@ -130,3 +123,22 @@ type WithSampler interface {
 	Sampler
 	KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr) bool
 }
+
+// AttrsHandler is a slog.Handler that also takes a record as its parts,
+// for code that logs many attributes it already holds in a slice, such as
+// an access-log middleware: a slog.Record keeps five attributes inline and
+// copies the rest to the heap, which HandleAttrs skips. *Handler
+// implements it. A handler that wraps another can implement it by passing
+// the call on, so that it keeps that saving; code that logs this way
+// (httplog and the framework adapters) falls back to Handle with a
+// slog.Record for any other handler, which costs one allocation per
+// record that has more than five attributes.
+type AttrsHandler interface {
+	slog.Handler
+	// HandleAttrs writes the record slog.NewRecord(t, level, msg, 0) with
+	// attrs added would be, as Handle does (no source); like Handle, it
+	// does not check Enabled: the caller does. attrs must not be retained.
+	HandleAttrs(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) error
+}
+
+var _ AttrsHandler = (*Handler)(nil)

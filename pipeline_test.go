@@ -15,6 +15,7 @@ import (
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/stats"
 	"github.com/logweave/logweave/tracectx"
+	"github.com/logweave/logweave/units"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -22,7 +23,7 @@ import (
 // neither written nor counted as written, errors are kept, and HandleAttrs
 // is sampled like Handle.
 func TestSamplerDecidesBeforeWriting(t *testing.T) {
-	policy, err := sample.New(sample.Config{Burst: sample.BurstRule{First: 2, Interval: sample.Duration(time.Hour)}})
+	policy, err := sample.New(sample.Config{Burst: sample.BurstRule{First: 2, Interval: units.Duration(time.Hour)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,33 +8,38 @@ import (
 	"strings"
 )
 
-// service holds the service fields written on every line.
-type service struct {
-	name, version, environment string
+// Service holds the service fields a handler writes on every line.
+type Service struct {
+	Name, Version, Environment string
 }
 
-// resolveService applies the OpenTelemetry SDK's precedence to the service
+// ResolveService returns the service fields a handler made with opts
+// (nil: the zero Options) writes. It applies the OpenTelemetry SDK's precedence to the service
 // fields, so that a process configured for the SDK by its environment
 // names itself the same way in its logs as in its traces: an explicit
 // option first, then OTEL_SERVICE_NAME (for the name only), then
 // OTEL_RESOURCE_ATTRIBUTES, then the SDK's default name,
 // "unknown_service:" and the executable's name. Version and environment
-// have no default: they are left out when nothing sets them.
-func resolveService(name, version, environment string) service {
-	s := service{name: name, version: version, environment: environment}
-	if s.name == "" {
-		s.name = strings.TrimSpace(os.Getenv("OTEL_SERVICE_NAME"))
+// have no default: they are left out when nothing sets them. The
+// environment is read at each call.
+func ResolveService(opts *Options) Service {
+	if opts == nil {
+		opts = &Options{}
 	}
-	if s.name == "" || s.version == "" || s.environment == "" {
+	s := Service{Name: opts.Service, Version: opts.Version, Environment: opts.Environment}
+	if s.Name == "" {
+		s.Name = strings.TrimSpace(os.Getenv("OTEL_SERVICE_NAME"))
+	}
+	if s.Name == "" || s.Version == "" || s.Environment == "" {
 		attrs := parseResourceAttributes(os.Getenv("OTEL_RESOURCE_ATTRIBUTES"))
-		s.name = cmp.Or(s.name, attrs[ServiceNameKey])
-		s.version = cmp.Or(s.version, attrs[ServiceVersionKey])
-		s.environment = cmp.Or(s.environment, attrs[EnvironmentKey])
+		s.Name = cmp.Or(s.Name, attrs[ServiceNameKey])
+		s.Version = cmp.Or(s.Version, attrs[ServiceVersionKey])
+		s.Environment = cmp.Or(s.Environment, attrs[EnvironmentKey])
 	}
-	if s.name == "" {
-		s.name = "unknown_service"
+	if s.Name == "" {
+		s.Name = "unknown_service"
 		if exe, err := os.Executable(); err == nil {
-			s.name += ":" + filepath.Base(exe)
+			s.Name += ":" + filepath.Base(exe)
 		}
 	}
 	return s
@@ -47,7 +52,7 @@ func resolveService(name, version, environment string) service {
 // same key. A pair without "=" is skipped, as the SDK skips it (it reports
 // it through its error handler; a logger has nowhere better to say so than
 // the lines it is about to write, so it says nothing). Only the keys
-// resolveService asks for are looked up, so the map stays small.
+// ResolveService asks for are looked up, so the map stays small.
 func parseResourceAttributes(s string) map[string]string {
 	if strings.TrimSpace(s) == "" {
 		return nil

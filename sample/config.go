@@ -1,7 +1,6 @@
 package sample
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -9,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/logweave/logweave/units"
 )
 
 // Config is a sampling policy as data: the rules New compiles and Update
@@ -123,7 +124,7 @@ type BurstRule struct {
 	Thereafter int `json:"thereafter,omitempty"`
 
 	// Interval over which a key is counted; 0 means one second.
-	Interval Duration `json:"interval,omitempty"`
+	Interval units.Duration `json:"interval,omitempty"`
 
 	// Key names the attribute whose value, with the level, is the key
 	// (for example "user_id", to limit each user): the record's own, or
@@ -155,38 +156,11 @@ type OverloadRule struct {
 
 	// Window is the time over which the rate is measured; 0 means one
 	// second.
-	Window Duration `json:"window,omitempty"`
+	Window units.Duration `json:"window,omitempty"`
 
 	// KeepLevel: records at this level and above are kept in overload
 	// mode; nil means slog.LevelWarn.
 	KeepLevel *slog.Level `json:"keep_level,omitempty"`
-}
-
-// Duration is a time.Duration written in JSON as a string in
-// time.ParseDuration's form, such as "10s" or "1m30s".
-type Duration time.Duration
-
-// MarshalJSON writes d as a string such as "10s".
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).String())
-}
-
-// UnmarshalJSON reads a duration string such as "10s". A JSON number is
-// refused: it would leave the unit to guesswork. null leaves d as it is.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil // encoding/json's convention: null changes nothing
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration %s: want a string such as \"10s\"", b)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("duration %q: want a string such as \"10s\" or \"1m30s\"", s)
-	}
-	*d = Duration(v)
-	return nil
 }
 
 // Defaults applied by compile.

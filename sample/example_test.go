@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave/sample"
+	"github.com/logweave/logweave/units"
 )
 
 // sampled shows where a handler asks the policy: first thing in Handle,
@@ -29,7 +30,7 @@ func Example() {
 	policy, err := sample.New(sample.Config{
 		// At most 2 lines a minute with the same level and message
 		// (Thereafter: 100 would add one in a hundred of the others).
-		Burst: sample.BurstRule{First: 2, Interval: sample.Duration(time.Minute)},
+		Burst: sample.BurstRule{First: 2, Interval: units.Duration(time.Minute)},
 	})
 	if err != nil {
 		panic(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logweave/logweave/units"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -319,7 +320,7 @@ func TestLevelRates(t *testing.T) {
 }
 
 func TestBurst(t *testing.T) {
-	p := mustNew(t, Config{Burst: BurstRule{First: 3, Interval: Duration(time.Second), Slots: 1 << 20}})
+	p := mustNew(t, Config{Burst: BurstRule{First: 3, Interval: units.Duration(time.Second), Slots: 1 << 20}})
 	keep := func(msg string, at time.Time) bool { return p.Keep(context.Background(), rec(slog.LevelInfo, msg, at)) }
 	var got []int
 	for i := 1; i <= 23; i++ {
@@ -447,7 +448,7 @@ func TestBurstTableIsBounded(t *testing.T) {
 }
 
 func TestOverloadHysteresis(t *testing.T) {
-	p := mustNew(t, Config{Overload: OverloadRule{EnterAbove: 100, ExitBelow: 50, Window: Duration(time.Second)}})
+	p := mustNew(t, Config{Overload: OverloadRule{EnterAbove: 100, ExitBelow: 50, Window: units.Duration(time.Second)}})
 	at := t0
 	// window sends n INFO records evenly over one second and reports
 	// whether overload mode is on after the first record of the next
@@ -563,7 +564,7 @@ func TestCountersExact(t *testing.T) {
 		LevelRates: map[slog.Level]float64{slog.LevelDebug: 0.3, slog.LevelInfo: 0.8},
 		Trace:      TraceRule{Rate: 0.5, DropOthers: true},
 		Burst:      BurstRule{First: 5, Thereafter: 3},
-		Overload:   OverloadRule{EnterAbove: 1000, Window: Duration(10 * time.Millisecond)},
+		Overload:   OverloadRule{EnterAbove: 1000, Window: units.Duration(10 * time.Millisecond)},
 	})
 	const workers, each = 8, 20000
 	// One clock for all workers, so that record times go forward as in
@@ -685,13 +686,13 @@ func TestBadConfigErrors(t *testing.T) {
 		{"level rate", Config{LevelRates: map[slog.Level]float64{slog.LevelInfo: -0.1}}, "sample: level_rates.INFO -0.1: want a fraction"},
 		{"burst first", Config{Burst: BurstRule{First: -1}}, "sample: burst.first -1"},
 		{"burst thereafter", Config{Burst: BurstRule{First: 1, Thereafter: -2}}, "sample: burst.thereafter -2"},
-		{"burst interval", Config{Burst: BurstRule{First: 1, Interval: Duration(-time.Second)}}, "sample: burst.interval -1s"},
+		{"burst interval", Config{Burst: BurstRule{First: 1, Interval: units.Duration(-time.Second)}}, "sample: burst.interval -1s"},
 		{"burst slots", Config{Burst: BurstRule{First: 1, Slots: 1<<20 + 1}}, "sample: burst.slots 1048577"},
 		{"enter", Config{Overload: OverloadRule{EnterAbove: -1}}, "sample: overload.enter_above -1"},
 		{"enter inf", Config{Overload: OverloadRule{EnterAbove: math.Inf(1)}}, "sample: overload.enter_above +Inf"},
 		{"exit", Config{Overload: OverloadRule{EnterAbove: 10, ExitBelow: 10}}, "sample: overload.exit_below 10: want less than enter_above 10"},
 		{"exit negative", Config{Overload: OverloadRule{EnterAbove: 10, ExitBelow: -1}}, "sample: overload.exit_below -1"},
-		{"window", Config{Overload: OverloadRule{EnterAbove: 10, Window: Duration(-1)}}, "sample: overload.window -1ns"},
+		{"window", Config{Overload: OverloadRule{EnterAbove: 10, Window: units.Duration(-1)}}, "sample: overload.window -1ns"},
 	}
 	good := Config{LevelRates: dropAllBelowError}
 	for _, c := range cases {

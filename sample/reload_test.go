@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logweave/logweave/units"
 )
 
 func writeFile(t testing.TB, content string) string {
@@ -43,8 +45,8 @@ func TestLoad(t *testing.T) {
 		KeepAttrs:  []Match{{Key: "event", Value: "payment_failed"}},
 		Trace:      TraceRule{KeepSampled: true, Rate: 0.1},
 		LevelRates: map[slog.Level]float64{slog.LevelDebug: 0, slog.LevelInfo: 0.5},
-		Burst:      BurstRule{First: 100, Thereafter: 10, Interval: Duration(2 * time.Second), Key: "user_id", Slots: 1024},
-		Overload:   OverloadRule{EnterAbove: 5000, ExitBelow: 1000, Window: Duration(500 * time.Millisecond), KeepLevel: new(slog.LevelWarn)},
+		Burst:      BurstRule{First: 100, Thereafter: 10, Interval: units.Duration(2 * time.Second), Key: "user_id", Slots: 1024},
+		Overload:   OverloadRule{EnterAbove: 5000, ExitBelow: 1000, Window: units.Duration(500 * time.Millisecond), KeepLevel: new(slog.LevelWarn)},
 	}
 	if f.Level == nil || *f.Level != slog.LevelWarn || f.Sampling == nil || !reflect.DeepEqual(*f.Sampling, want) {
 		t.Errorf("Load = level %v, sampling %+v\nwant WARN, %+v", f.Level, f.Sampling, want)
@@ -130,26 +132,6 @@ func TestReloadAllOrNothing(t *testing.T) {
 	}
 	if err := Reload(path, nil, nil); err != nil {
 		t.Errorf("nil policy and level: %v", err)
-	}
-}
-
-func TestDurationJSON(t *testing.T) {
-	b, err := json.Marshal(Duration(90 * time.Second))
-	if err != nil || string(b) != `"1m30s"` {
-		t.Errorf("Marshal = %s, %v", b, err)
-	}
-	var d Duration
-	if err := json.Unmarshal([]byte(`"250ms"`), &d); err != nil || time.Duration(d) != 250*time.Millisecond {
-		t.Errorf("Unmarshal 250ms = %v, %v", time.Duration(d), err)
-	}
-	for _, bad := range []string{`10`, `"10"`, `null`, `true`, `"1 hour"`} {
-		d = 0
-		if err := json.Unmarshal([]byte(bad), &d); bad != "null" && err == nil {
-			t.Errorf("Unmarshal %s: no error", bad)
-		}
-		if d != 0 {
-			t.Errorf("Unmarshal %s changed the duration to %v", bad, time.Duration(d))
-		}
 	}
 }
 

@@ -3,20 +3,28 @@
 // gzipped log file, the default redaction, sampling that keeps every
 // warning and error, access lines from httplog, Prometheus metrics of
 // every stage on /metrics, and SIGHUP to reopen the file and reload level,
-// sampling and redaction from the configuration file.
+// sampling and redaction from the configuration file (the reload is
+// logged, with what changed and what takes a restart).
 //
 //	go run ./examples/production -config examples/production/logweave.json
+//	curl -d email=ann@example.com -d card=4242424242424242 localhost:8080/orders
+//	curl -H 'Content-Type: application/json' -d '{"email":"ann@example.com"}' localhost:8080/orders
+//	kill -HUP <pid>
 //
 // Without -config it writes to ./logs/app.log with the production
-// defaults. It serves on -addr until interrupted.
+// defaults (logs/ is in .gitignore). It prints its address, routes and log
+// file on standard output, and serves on -addr until interrupted.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -24,9 +32,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/logweave/logweave"
 	lwprom "github.com/logweave/logweave/contrib/prometheus"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/pipeline"
+	"github.com/logweave/logweave/rotate"
+	"github.com/logweave/logweave/units"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -39,7 +49,7 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *configPath, *logPath, *addr, nil); err != nil {
+	if err := run(ctx, *configPath, *logPath, *addr, os.Stdout, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "production:", err)
 		os.Exit(1)
 	}
@@ -47,22 +57,24 @@ func main() {
 
 // config returns the configuration: the file's, or the production
 // defaults writing to logPath, rotated daily and at 100 MiB, a week kept.
-func config(configPath, logPath string) (logweave.Config, error) {
+func config(configPath, logPath string) (pipeline.Config, error) {
 	if configPath != "" {
-		return logweave.LoadConfig(configPath)
+		return pipeline.Load(configPath)
 	}
-	c := logweave.ProductionConfig("orders")
+	c := pipeline.ProductionConfig("orders")
 	c.Output.Path = logPath
-	c.Output.Rotate = &logweave.RotateConfig{
-		MaxSize: 100 << 20, At: []string{"00:00"}, MaxAge: logweave.Duration(7 * 24 * time.Hour),
+	c.Output.Rotate = &rotate.Config{
+		MaxSize: 100 << 20, At: []string{"00:00"}, MaxAge: units.Duration(7 * 24 * time.Hour),
 	}
 	return c, nil
 }
 
 // run serves until ctx is done, then shuts the server down and closes the
 // pipeline so that nothing buffered is lost. ready, when not nil, gets the
-// address served on.
-func run(ctx context.Context, configPath, logPath, addr string, ready chan<- string) error {
+// address served on. What a person starting it needs to know (where to
+// send requests, where the lines go) is printed on stdout, since the lines
+// themselves go to the file.
+func run(ctx context.Context, configPath, logPath, addr string, stdout io.Writer, ready chan<- string) error {
 	c, err := config(configPath, logPath)
 	if err != nil {
 		return err
@@ -73,9 +85,9 @@ func run(ctx context.Context, configPath, logPath, addr string, ready chan<- str
 	}
 	defer p.Close(context.Background())
 	if configPath != "" {
-		p.ReloadOnSIGHUP(configPath, func(err error) {
-			p.Logger.Error("configuration not reloaded", "error", err)
-		})
+		// nil: each reload is logged by the pipeline ("configuration
+		// reloaded", applied=[level], restart_required=[output.path]).
+		p.ReloadOnSIGHUP(configPath, nil)
 	}
 	slog.SetDefault(p.Logger) // code that logs with slog's functions gets the pipeline too
 
@@ -94,6 +106,10 @@ func run(ctx context.Context, configPath, logPath, addr string, ready chan<- str
 	}
 	srv := &http.Server{Handler: routes(p.Logger, reg), ReadHeaderTimeout: 5 * time.Second}
 	p.Logger.Info("serving", "addr", ln.Addr().String())
+	fmt.Fprintf(stdout, "orders: serving on http://%s\n%s  logs: %s\n", ln.Addr(), routeList, c.Output.Path)
+	if configPath != "" {
+		fmt.Fprintf(stdout, "  kill -HUP %d reloads %s\n", os.Getpid(), configPath)
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -116,14 +132,48 @@ func run(ctx context.Context, configPath, logPath, addr string, ready chan<- str
 	return p.Close(shutdown)
 }
 
+// routeList is what run prints of the routes.
+const routeList = `  POST /orders    {"email": ..., "card": ...} as a form or JSON
+  POST /payments  always fails (402), logged at ERROR
+  GET  /metrics   Prometheus counters of every stage
+  GET  /healthz
+`
+
+// order is the body of POST /orders, as a form or as JSON.
+type order struct {
+	Email string `json:"email"`
+	Card  string `json:"card"`
+}
+
+// readOrder reads the order from a JSON body (Content-Type
+// application/json) or a form.
+func readOrder(r *http.Request) (order, error) {
+	var o order
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
+		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10))
+		if err := dec.Decode(&o); err != nil {
+			return o, fmt.Errorf("JSON body: %w", err)
+		}
+		return o, nil
+	}
+	return order{Email: r.FormValue("email"), Card: r.FormValue("card")}, nil
+}
+
 // routes is the service: orders, a failing payment, and /metrics.
 func routes(logger *slog.Logger, reg *prometheus.Registry) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /orders", func(w http.ResponseWriter, r *http.Request) {
+		o, err := readOrder(r)
+		if err != nil {
+			logger.WarnContext(r.Context(), "order refused", "error", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		// The customer's contact details are redacted from the line; the
 		// trace id of the request is on it.
 		logger.InfoContext(r.Context(), "order placed",
-			"customer_email", r.FormValue("email"), "card", r.FormValue("card"), "items", 3)
+			"customer_email", o.Email, "card", o.Card, "items", 3)
+		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
 		fmt.Fprintln(w, `{"order":"o-1001"}`)
 	})

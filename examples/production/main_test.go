@@ -2,14 +2,18 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -33,13 +37,19 @@ func TestService(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, confPath, "", "127.0.0.1:0", ready) }()
+	var stdout bytes.Buffer // written before ready is sent
+	go func() { done <- run(ctx, confPath, "", "127.0.0.1:0", &stdout, ready) }()
 	var base string
 	select {
 	case addr := <-ready:
 		base = "http://" + addr
 	case err := <-done:
 		t.Fatal(err)
+	}
+	for _, want := range []string{"serving on " + base, "POST /orders", "GET  /metrics", "logs: " + logPath, "kill -HUP"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
 	}
 
 	post := func(path string, form url.Values) int {
@@ -54,6 +64,21 @@ func TestService(t *testing.T) {
 	if code := post("/orders", url.Values{"email": {"ann@example.com"}, "card": {"4242424242424242"}}); code != http.StatusCreated {
 		t.Errorf("POST /orders: %d", code)
 	}
+	postJSON := func(body string) int {
+		resp, err := http.Post(base+"/orders", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := postJSON(`{"email": "bob@example.com", "card": "4242424242424242"}`); code != http.StatusCreated {
+		t.Errorf("POST /orders with JSON: %d", code)
+	}
+	if code := postJSON(`{"email": `); code != http.StatusBadRequest {
+		t.Errorf("POST /orders with broken JSON: %d, want 400", code)
+	}
 	if code := post("/payments", nil); code != http.StatusPaymentRequired {
 		t.Errorf("POST /payments: %d", code)
 	}
@@ -67,6 +92,23 @@ func TestService(t *testing.T) {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("metrics lack %s:\n%s", want, metrics)
 		}
+	}
+
+	// SIGHUP: the level is reloaded, the new path takes a restart, and
+	// the pipeline says both in a line.
+	conf = []byte(strings.Replace(strings.Replace(string(conf), `"INFO"`, `"DEBUG"`, 1), logPath, logPath+".new", 1))
+	if err := os.WriteFile(confPath, conf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !slog.Default().Enabled(context.Background(), slog.LevelDebug) {
+		if time.Now().After(deadline) {
+			t.Fatal("level not reloaded 10s after SIGHUP")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 
 	cancel()
@@ -85,9 +127,10 @@ func TestService(t *testing.T) {
 	}
 	defer f.Close()
 	byMsg := map[string]map[string]any{}
+	orders := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if strings.Contains(sc.Text(), "ann@example.com") || strings.Contains(sc.Text(), "4242424242424242") ||
+		if strings.Contains(sc.Text(), "ann@example.com") || strings.Contains(sc.Text(), "bob@example.com") || strings.Contains(sc.Text(), "4242424242424242") ||
 			strings.Contains(sc.Text(), "4242 4242 4242 4242") {
 			t.Errorf("personal data in the clear: %s", sc.Text())
 		}
@@ -96,6 +139,16 @@ func TestService(t *testing.T) {
 			t.Fatalf("%v: %s", err, sc.Text())
 		}
 		byMsg[m["msg"].(string)] = m
+		if m["msg"] == "order placed" {
+			orders++
+		}
+	}
+	if orders != 2 {
+		t.Errorf("%d orders logged, want the form's and the JSON one", orders)
+	}
+	reload := byMsg["configuration reloaded"]
+	if reload == nil || fmt.Sprint(reload["applied"]) != "[level]" || fmt.Sprint(reload["restart_required"]) != "[output.path]" || reload["level"] != "WARN" {
+		t.Errorf("reload line: %v", reload)
 	}
 	order, access := byMsg["order placed"], byMsg["http request"]
 	if order == nil || access == nil || byMsg["payment failed"] == nil || byMsg["stopped"] == nil {

@@ -1,10 +1,11 @@
-package logweave_test
+package pipeline_test
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,13 +14,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/async"
 	"github.com/logweave/logweave/internal/logtest"
+	"github.com/logweave/logweave/pipeline"
+	"github.com/logweave/logweave/redact"
+	"github.com/logweave/logweave/rotate"
+	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/stats"
 )
 
 func TestParseConfigOverDefaults(t *testing.T) {
-	c, err := logweave.ParseConfig([]byte(`{
+	c, err := pipeline.Parse([]byte(`{
 		"service": "checkout",
 		"level": "debug",
 		"output": {"path": "/tmp/x.log", "rotate": {"max_size": "10MiB", "max_age": "24h", "compress_cpu": 0.2}},
@@ -28,7 +33,7 @@ func TestParseConfigOverDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	def := logweave.ProductionConfig("")
+	def := pipeline.ProductionConfig("")
 	if c.Service != "checkout" || c.Level != "debug" || c.Output.Rotate.MaxSize != 10<<20 ||
 		time.Duration(c.Output.Rotate.MaxAge) != 24*time.Hour || c.Output.Rotate.CompressCPU != 0.2 {
 		t.Errorf("file's fields not read: %+v", c)
@@ -41,7 +46,7 @@ func TestParseConfigOverDefaults(t *testing.T) {
 		t.Errorf("level_rates = %v", c.Sampling.LevelRates)
 	}
 	// null turns a default stage off.
-	c, err = logweave.ParseConfig([]byte(`{"output": {"async": null}, "sampling": null}`))
+	c, err = pipeline.Parse([]byte(`{"output": {"async": null}, "sampling": null}`))
 	if err != nil || c.Output.Async != nil || c.Sampling != nil {
 		t.Errorf("null: %+v, %v", c, err)
 	}
@@ -50,7 +55,7 @@ func TestParseConfigOverDefaults(t *testing.T) {
 // TestREADMEConfig: the configuration file the README shows loads and
 // builds (with its log file moved to a temporary directory).
 func TestREADMEConfig(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +64,7 @@ func TestREADMEConfig(t *testing.T) {
 	if !ok {
 		t.Fatal("README: no configuration example (```json with \"service\": \"orders\")")
 	}
-	c, err := logweave.ParseConfig([]byte(`{"service": "orders"` + file))
+	c, err := pipeline.Parse([]byte(`{"service": "orders"` + file))
 	if err != nil {
 		t.Fatalf("README's configuration: %v", err)
 	}
@@ -86,13 +91,13 @@ func TestParseConfigErrors(t *testing.T) {
 		{`{"sampling_report": 10}`, "duration"},
 		{`{} {}`, "more than one JSON value"},
 	} {
-		_, err := logweave.ParseConfig([]byte(tc.file))
+		_, err := pipeline.Parse([]byte(tc.file))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one with %q", tc.file, err, tc.want)
 		}
 	}
 	// Errors that only rotate.Open sees come from Build.
-	c, err := logweave.ParseConfig([]byte(`{"output": {"path": "` + filepath.Join(t.TempDir(), "app.log") + `", "rotate": {"compress_cpu": -1}}}`))
+	c, err := pipeline.Parse([]byte(`{"output": {"path": "` + filepath.Join(t.TempDir(), "app.log") + `", "rotate": {"compress_cpu": -1}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,51 +107,9 @@ func TestParseConfigErrors(t *testing.T) {
 		}
 		t.Errorf("compress_cpu -1: Build error %v, want CompressCPU's", err)
 	}
-	if _, err := logweave.LoadConfig(filepath.Join(t.TempDir(), "missing.json")); err == nil {
+	if _, err := pipeline.Load(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Error("LoadConfig of a missing file: no error")
 	}
-}
-
-func TestParseLevelAndSize(t *testing.T) {
-	for in, want := range map[string]slog.Level{
-		"": slog.LevelInfo, "trace": logweave.LevelTrace, "FATAL": logweave.LevelFatal, "warn+2": slog.LevelWarn + 2,
-		"TRACE-1": logweave.LevelTrace - 1, "Error": slog.LevelError, "DEBUG-4": slog.LevelDebug - 4,
-	} {
-		if got, err := logweave.ParseLevel(in); err != nil || got != want {
-			t.Errorf("ParseLevel(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"LOUD", "TRACE2", "FATAL+x", "INFO+"} {
-		if _, err := logweave.ParseLevel(bad); err == nil {
-			t.Errorf("ParseLevel(%q): no error", bad)
-		}
-	}
-	for in, want := range map[string]logweave.Size{
-		"4096": 4096, "1KB": 1024, "100MiB": 100 << 20, "2 gb": 2 << 30, " 7B ": 7, "3k": 3072,
-	} {
-		if got, err := logweave.ParseSize(in); err != nil || got != want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "MB", "-1KB", "1.5MB", "99999999999999999999", "1000000000000000000GB", "1TB"} {
-		if _, err := logweave.ParseSize(bad); err == nil {
-			t.Errorf("ParseSize(%q): no error", bad)
-		}
-	}
-}
-
-// FuzzParseSize: no input panics, and an accepted size is a whole number
-// of its unit.
-func FuzzParseSize(f *testing.F) {
-	for _, s := range []string{"1", "100MiB", "1 KB", "GB", "999999999999999999G", "\xff"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n, err := logweave.ParseSize(s)
-		if err == nil && n < 0 {
-			t.Fatalf("ParseSize(%q) = %d", s, n)
-		}
-	})
 }
 
 // readLines decodes every JSON line of the file at path.
@@ -175,9 +138,9 @@ func readLines(t *testing.T, path string) []map[string]any {
 func TestPipelineToFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "logs", "app.log")
-	c := logweave.ProductionConfig("svc")
+	c := pipeline.ProductionConfig("svc")
 	c.Output.Path = path
-	c.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20}
+	c.Output.Rotate = &rotate.Config{MaxSize: 1 << 20}
 	c.SamplingReport = -1 // the summary is written at Close
 	p, err := c.Build()
 	if err != nil {
@@ -245,29 +208,25 @@ func TestPipelineToFile(t *testing.T) {
 // TestPipelineReload: level, sampling and redaction change while the
 // pipeline runs; a configuration with an error changes nothing.
 func TestPipelineReload(t *testing.T) {
-	c := logweave.ProductionConfig("svc")
+	c := pipeline.ProductionConfig("svc")
 	c.Output.Path = filepath.Join(t.TempDir(), "app.log")
 	c.Output.Async = nil
 	c.SamplingReport = -1
-	p, err := c.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close(context.Background())
+	p := mustBuild(t, c)
 	ctx := context.Background()
 	if p.Logger.Enabled(ctx, slog.LevelDebug) {
 		t.Fatal("DEBUG enabled at INFO")
 	}
 	bad := c
 	bad.Level = "LOUD"
-	if err := p.Reload(bad); err == nil {
+	if _, err := p.Reload(bad); err == nil {
 		t.Error("Reload with a bad level: no error")
 	}
 	next := c
 	next.Level = "DEBUG"
 	next.Redact = nil
 	next.Sampling = nil
-	if err := p.Reload(next); err != nil {
+	if _, err := p.Reload(next); err != nil {
 		t.Fatal(err)
 	}
 	if !p.Logger.Enabled(ctx, slog.LevelDebug) {
@@ -285,29 +244,25 @@ func TestPipelineReload(t *testing.T) {
 // settings Reload cannot apply is reloaded for the rest, and the error
 // names each such setting; the same configuration again reports nothing.
 func TestPipelineReloadNamesRestartSettings(t *testing.T) {
-	c := logweave.ProductionConfig("svc")
+	c := pipeline.ProductionConfig("svc")
 	c.Output.Path = filepath.Join(t.TempDir(), "app.log")
 	c.SamplingReport = -1
-	p, err := c.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close(context.Background())
+	p := mustBuild(t, c)
 
 	same := c
 	same.Level = "WARN"
-	if err := p.Reload(same); err != nil {
+	if _, err := p.Reload(same); err != nil {
 		t.Fatalf("Reload of the reloadable settings alone: %v", err)
 	}
 	next := c
 	next.Level = "DEBUG"
 	next.Service = "other"
 	next.Output.Path = "stdout"
-	next.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20}
+	next.Output.Rotate = &rotate.Config{MaxSize: 1 << 20}
 	next.Output.Async = nil
 	next.NoRedaction = true
-	err = p.Reload(next)
-	if !errors.Is(err, logweave.ErrRestartRequired) {
+	_, err := p.Reload(next)
+	if !errors.Is(err, pipeline.ErrRestartRequired) {
 		t.Fatalf("Reload with a new output: %v, want ErrRestartRequired", err)
 	}
 	for _, setting := range []string{"service", "output.path", "output.rotate", "output.async", "no_redaction"} {
@@ -325,18 +280,18 @@ func TestPipelineReloadNamesRestartSettings(t *testing.T) {
 	}
 
 	rot := c
-	rot.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20, MaxBackups: 3}
-	if err := p.Reload(rot); err == nil || !strings.Contains(err.Error(), "output.rotate") {
+	rot.Output.Rotate = &rotate.Config{MaxSize: 1 << 20, MaxBackups: 3}
+	if _, err := p.Reload(rot); err == nil || !strings.Contains(err.Error(), "output.rotate") {
 		t.Errorf("rotation added: %v, want output.rotate named", err)
 	}
 	c2 := c
-	c2.Output.Rotate = &logweave.RotateConfig{MaxSize: 1 << 20}
+	c2.Output.Rotate = &rotate.Config{MaxSize: 1 << 20}
 	p2, err := c2.Build()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p2.Close(context.Background())
-	if err := p2.Reload(rot); err == nil || !strings.Contains(err.Error(), "output.rotate.max_backups") || strings.Contains(err.Error(), "max_size") {
+	if _, err := p2.Reload(rot); err == nil || !strings.Contains(err.Error(), "output.rotate.max_backups") || strings.Contains(err.Error(), "max_size") {
 		t.Errorf("one rotation field changed: %v, want output.rotate.max_backups alone", err)
 	}
 }
@@ -352,17 +307,17 @@ func TestPipelineReloadOnSIGHUP(t *testing.T) {
 		}
 	}
 	write(`{"service": "svc", "level": "INFO", "output": {"path": "` + logPath + `", "async": null}, "sampling_report": "-1s"}`)
-	c, err := logweave.LoadConfig(confPath)
+	c, err := pipeline.Load(confPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := c.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close(context.Background())
+	p := mustBuild(t, c)
 	errs := make(chan error, 4)
-	stop := p.ReloadOnSIGHUP(confPath, func(err error) { errs <- err })
+	stop := p.ReloadOnSIGHUP(confPath, func(_ pipeline.Changes, err error) {
+		if err != nil {
+			errs <- err
+		}
+	})
 	defer stop()
 
 	p.Logger.Info("before")
@@ -406,7 +361,7 @@ func TestPipelineReloadOnSIGHUP(t *testing.T) {
 }
 
 func TestProductionToStdout(t *testing.T) {
-	p, err := logweave.Production("svc")
+	p, err := pipeline.Production("svc")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,9 +377,9 @@ func TestProductionToStdout(t *testing.T) {
 // are lines of the service like the others.
 func TestPipelineDropReportNamesTheService(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "app.log")
-	c := logweave.ProductionConfig("svc")
+	c := pipeline.ProductionConfig("svc")
 	c.Output.Path = path
-	c.Output.Async = &logweave.AsyncConfig{BufferSize: 8 << 10, BatchSize: 4 << 10}
+	c.Output.Async = &async.Config{BufferSize: 8 << 10, BatchSize: 4 << 10}
 	c.Sampling = nil
 	c.SamplingReport = -1
 	p, err := c.Build()
@@ -452,4 +407,68 @@ func TestPipelineDropReportNamesTheService(t *testing.T) {
 	if report == nil || report["service.name"] != "svc" || report["reason"] != "buffer_full" || report["level"] != "WARN" {
 		t.Errorf("drop report %v (dropped %d)", report, st.DroppedBufferFull)
 	}
+}
+
+// TestReloadChanges: Reload says which reloadable settings changed since
+// the last reload, and LogReload writes it as one line at the level it
+// deserves, even above the pipeline's level.
+func TestReloadChanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	c := pipeline.ProductionConfig("svc")
+	c.Output.Path = path
+	c.Output.Async = nil
+	c.SamplingReport = -1
+	p := mustBuild(t, c)
+
+	next := c
+	next.Level = "ERROR"
+	next.Redact = &redact.Config{Keys: []string{"pin"}}
+	next.Sampling = &sample.Config{LevelRates: map[slog.Level]float64{slog.LevelDebug: 0.5}}
+	ch, err := p.Reload(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "[level redact sampling.burst sampling.keep_level sampling.level_rates]"; fmt.Sprint(ch.Applied) != want || ch.Restart != nil {
+		t.Errorf("changes %+v, want applied %s and no restart", ch, want)
+	}
+	p.LogReload("conf.json", ch, err)
+	ch, err = p.Reload(next) // the same again: nothing changed
+	if err != nil || ch.Applied != nil || ch.Restart != nil {
+		t.Errorf("same configuration again: %+v, %v", ch, err)
+	}
+	moved := next
+	moved.Output.Path = path + ".2"
+	ch, err = p.Reload(moved)
+	p.LogReload("conf.json", ch, err)
+	p.LogReload("conf.json", pipeline.Changes{}, errors.New("line 3: invalid character"))
+
+	lines := readLines(t, path)
+	if len(lines) != 3 {
+		t.Fatalf("%d lines, want 3 (all above the ERROR level or not): %v", len(lines), lines)
+	}
+	for i, want := range []struct{ level, msg, applied, restart string }{
+		{"INFO", "configuration reloaded", "[level redact sampling.burst sampling.keep_level sampling.level_rates]", "<nil>"},
+		{"WARN", "configuration reloaded", "[]", "[output.path]"},
+		{"ERROR", "configuration not reloaded", "<nil>", "<nil>"},
+	} {
+		l := lines[i]
+		if l["level"] != want.level || l["msg"] != want.msg || fmt.Sprint(l["applied"]) != want.applied ||
+			fmt.Sprint(l["restart_required"]) != want.restart || l["config.path"] != "conf.json" {
+			t.Errorf("line %d: %v, want %+v", i, l, want)
+		}
+	}
+	if !strings.Contains(fmt.Sprint(lines[2]["error"]), "line 3") {
+		t.Errorf("error line: %v", lines[2])
+	}
+}
+
+// mustBuild builds c, closing the pipeline when the test ends.
+func mustBuild(t *testing.T, c pipeline.Config) *pipeline.Pipeline {
+	t.Helper()
+	p, err := c.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close(context.Background()) })
+	return p
 }
