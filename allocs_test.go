@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
 	"github.com/logweave/logweave/units"
@@ -33,11 +34,19 @@ func TestHandleDoesNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	sampled := logweave.NewHandler(&discardCounter{}, &logweave.Options{Service: "allocs", Sampler: policy})
+	// A Sampler and a Redactor of the user's own, each wrapping logweave's:
+	// the interfaces give them the same path, without an allocation.
+	wrapped := logweave.NewHandler(&discardCounter{}, &logweave.Options{
+		Service: "allocs", Sampler: countingSampler{policy}, Redact: wrappingRedactor{redact.Default()},
+	})
 	handlers := map[string]slog.Handler{
-		"plain":       base,
-		"with":        base.WithAttrs(benchAttrs),
-		"with groups": base.WithGroup("a").WithAttrs(benchAttrs[:3]).WithGroup("b"),
-		"sampled":     sampled,
+		"plain":            base,
+		"with":             base.WithAttrs(benchAttrs),
+		"with groups":      base.WithGroup("a").WithAttrs(benchAttrs[:3]).WithGroup("b"),
+		"sampled":          sampled,
+		"sampled with":     sampled.WithAttrs(benchAttrs[:2]),
+		"own stages":       wrapped,
+		"own stages, with": wrapped.WithAttrs(benchAttrs[:2]),
 	}
 	for name, h := range handlers {
 		for _, n := range []int{0, 1, 5, 10} {
@@ -59,3 +68,17 @@ func TestHandleDoesNotAllocate(t *testing.T) {
 		t.Errorf("Enabled allocates %v", got)
 	}
 }
+
+// countingSampler is a Sampler of a user's own that wraps another.
+type countingSampler struct{ next logweave.Sampler }
+
+func (s countingSampler) Keep(ctx context.Context, r slog.Record) bool { return s.next.Keep(ctx, r) }
+
+// wrappingRedactor is a Redactor of a user's own that wraps a Policy; it
+// is not a JSONRedactor.
+type wrappingRedactor struct{ p *redact.Policy }
+
+func (w wrappingRedactor) Key(k string) redact.Action     { return w.p.Key(k) }
+func (w wrappingRedactor) MaskValue(v slog.Value) string  { return w.p.MaskValue(v) }
+func (w wrappingRedactor) String(s string) (string, bool) { return w.p.String(s) }
+func (w wrappingRedactor) Any(v any) (any, bool)          { return w.p.Any(v) }

@@ -27,7 +27,6 @@ import (
 
 	"github.com/logweave/logweave/internal/jsonenc"
 	"github.com/logweave/logweave/redact"
-	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -42,9 +41,8 @@ type Handler struct {
 	level     slog.Leveler
 	addSource bool
 	replace   func(groups []string, a slog.Attr) slog.Attr
-	redact    Redactor // nil when off
+	redact    redact.Redactor // nil when off
 	sampler   Sampler
-	policy    *sample.Policy // sampler, when it is one: called directly, r does not escape
 	// withSampler is sampler when it is a WithSampler, and with the
 	// attributes given to WithAttrs, kept for it alone (nil otherwise).
 	withSampler WithSampler
@@ -77,7 +75,6 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		replace:   opts.ReplaceAttr,
 		sampler:   opts.Sampler,
 	}
-	h.policy, _ = opts.Sampler.(*sample.Policy)
 	h.withSampler, _ = opts.Sampler.(WithSampler)
 	s := &state{h: h}
 	svc := ResolveService(opts)
@@ -166,28 +163,21 @@ func (h *Handler) clone() *Handler {
 // Handle writes r as one JSON line. It returns the writer's error, if any,
 // wrapped; the handler stays usable for the next record.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	if h.sampler != nil && !h.keep(ctx, &r) {
+	if h.sampler != nil && !h.keep(ctx, r) {
 		return nil
 	}
 	return h.handle(ctx, r.Time, r.Level, r.PC, r.Message, &r, nil)
 }
 
-// keep asks the sampler about r. A *sample.Policy is called by its
-// concrete type, through which the compiler sees that r stays on the
-// stack; another Sampler gets a copy, since r would escape through the
-// interface call and cost every record an allocation, sampled or not.
-func (h *Handler) keep(ctx context.Context, r *slog.Record) bool {
-	if h.policy != nil {
-		return h.policy.KeepWith(ctx, r, h.with)
-	}
-	return h.keepCopy(ctx, *r)
-}
-
-func (h *Handler) keepCopy(ctx context.Context, r slog.Record) bool {
+// keep asks the sampler about r, with the logger's With attributes when
+// the sampler wants them. The record goes by value, as slog.Handler.Handle
+// takes it: a pointer passed through an interface escapes, and would cost
+// every record an allocation, sampled or not.
+func (h *Handler) keep(ctx context.Context, r slog.Record) bool {
 	if h.with != nil {
-		return h.withSampler.KeepWith(ctx, &r, h.with)
+		return h.withSampler.KeepWith(ctx, r, h.with)
 	}
-	return h.sampler.Keep(ctx, &r)
+	return h.sampler.Keep(ctx, r)
 }
 
 // HandleAttrs is Handle for a record given as its parts, for code that
@@ -200,7 +190,7 @@ func (h *Handler) HandleAttrs(ctx context.Context, t time.Time, level slog.Level
 	if h.sampler != nil {
 		r := slog.NewRecord(t, level, msg, 0)
 		r.AddAttrs(attrs...)
-		if !h.keep(ctx, &r) {
+		if !h.keep(ctx, r) {
 			return nil
 		}
 	}

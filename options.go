@@ -61,8 +61,10 @@ type Options struct {
 	// TextMarshalers' text, structs through their log tags) after
 	// ReplaceAttr. nil means redact.Default(): redaction is on unless
 	// turned off with NoRedaction. Attributes added by With are redacted
-	// once, when With is called, by the policy of that moment.
-	Redact Redactor
+	// once, when With is called, by the policy of that moment. Any
+	// redact.Redactor can stand in; see there for what each method must
+	// do.
+	Redact redact.Redactor
 
 	// Sampler decides, before anything is encoded, whether a record is
 	// written; nil writes every enabled record. *sample.Policy is the
@@ -71,31 +73,8 @@ type Options struct {
 	Sampler Sampler
 }
 
-// Redactor is the redaction stage. *redact.Policy implements it; see
-// that package for what each method must do. Its methods run for every
-// record and must be safe for concurrent use.
-type Redactor interface {
-	// Key says whether the value of an attribute named key is scanned,
-	// masked whole or kept as it is.
-	Key(key string) redact.Action
-	// MaskValue returns the text written for the value of a sensitive key.
-	MaskValue(v slog.Value) string
-	// String returns s with what is sensitive in it masked, and whether
-	// anything was.
-	String(s string) (string, bool)
-	// Any returns a redacted copy of a struct, map, slice or pointer
-	// logged with slog.Any, and whether it differs from v. Values that
-	// write themselves never reach it: an error is written as its Error()
-	// text through String, an encoding.TextMarshaler's text likewise, and
-	// a json.Marshaler's JSON through the redactor's JSON method when it
-	// has one, JSON(dst, src []byte) ([]byte, bool) as *redact.Policy
-	// does; a Redactor without that method gets MarshalJSON output
-	// written as it is.
-	Any(v any) (any, bool)
-}
-
 // NoRedaction, as Options.Redact, turns redaction off.
-var NoRedaction Redactor = noRedaction{}
+var NoRedaction redact.Redactor = noRedaction{}
 
 type noRedaction struct{}
 
@@ -106,10 +85,12 @@ func (noRedaction) Any(v any) (any, bool)          { return v, false }
 
 // Sampler is the sampling stage: Keep reports whether r is written. It is
 // called for every enabled record, with the record's context, before the
-// record is encoded; it must not retain r, and must be safe for concurrent
-// use. *sample.Policy implements it.
+// record is encoded; it must not retain r (see slog.Record.Clone), and
+// must be safe for concurrent use. *sample.Policy implements it. The
+// record is passed by value, as slog.Handler.Handle takes it, so that any
+// Sampler costs the same: no allocation, one copy of the record.
 type Sampler interface {
-	Keep(ctx context.Context, r *slog.Record) bool
+	Keep(ctx context.Context, r slog.Record) bool
 }
 
 // WithSampler is a Sampler whose rules look at attributes and that also
@@ -121,7 +102,7 @@ type Sampler interface {
 // retained or changed. *sample.Policy implements it.
 type WithSampler interface {
 	Sampler
-	KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr) bool
+	KeepWith(ctx context.Context, r slog.Record, with []slog.Attr) bool
 }
 
 // AttrsHandler is a slog.Handler that also takes a record as its parts,

@@ -52,9 +52,9 @@ func TestSamplingSeesWithAttrs(t *testing.T) {
 // withRecorder is a Sampler of the user's that wants the With attributes.
 type withRecorder struct{ with [][]string }
 
-func (s *withRecorder) Keep(context.Context, *slog.Record) bool { return true }
+func (s *withRecorder) Keep(context.Context, slog.Record) bool { return true }
 
-func (s *withRecorder) KeepWith(_ context.Context, _ *slog.Record, with []slog.Attr) bool {
+func (s *withRecorder) KeepWith(_ context.Context, _ slog.Record, with []slog.Attr) bool {
 	keys := make([]string, len(with))
 	for i, a := range with {
 		keys[i] = a.Key

@@ -240,14 +240,6 @@ func walked(x any) bool {
 	return true
 }
 
-// jsonRedactor is a Redactor that also redacts JSON text, as
-// *redact.Policy does (Policy.JSON). What a json.Marshaler writes is
-// passed through it; with a Redactor that lacks it, that JSON is written
-// as it is.
-type jsonRedactor interface {
-	JSON(dst, src []byte) ([]byte, bool)
-}
-
 // appendGroup writes a group as a nested object, or inline when key is
 // empty, and writes nothing when every member turns out empty.
 func (s *state) appendGroup(key string, attrs []slog.Attr) bool {
@@ -318,7 +310,7 @@ func (s *state) appendValue(v slog.Value, kind slog.Kind) {
 // encoding.TextMarshaler as its text, anything else through encoding/json.
 // When redacting, the message and the text are scanned, and the JSON a
 // json.Marshaler writes goes through the redactor's JSON (see
-// jsonRedactor). Failures are written in slog's way ("!ERROR:...",
+// redact.JSONRedactor). Failures are written in slog's way ("!ERROR:...",
 // "!PANIC: ...", "<nil>" for a nil pointer whose method panicked), never
 // as broken JSON; their text is scanned too, since it may quote a value.
 func (s *state) appendAny(x any) {
@@ -345,7 +337,7 @@ func (s *state) appendAny(x any) {
 		if !s.redacting() {
 			break
 		}
-		if r, ok := s.h.redact.(jsonRedactor); ok {
+		if r, ok := s.h.redact.(redact.JSONRedactor); ok {
 			var err error
 			if s.buf, err = appendJSONMarshal(s.buf, x, r); err != nil {
 				s.buf = jsonenc.AppendString(s.buf[:pos], s.scan("!ERROR:"+err.Error()))
@@ -392,7 +384,7 @@ var jsonEncoderPool = sync.Pool{New: func() any {
 
 // appendJSONMarshal appends x as encoding/json writes it, passed through
 // r when r is not nil.
-func appendJSONMarshal(dst []byte, x any, r jsonRedactor) ([]byte, error) {
+func appendJSONMarshal(dst []byte, x any, r redact.JSONRedactor) ([]byte, error) {
 	e := jsonEncoderPool.Get().(*jsonEncoder)
 	defer func() {
 		if e.buf.Cap() <= maxPooledBuffer {

@@ -100,7 +100,7 @@ var sampleCases = []samplerCase{
 		for i, m := range sampleMsgs {
 			recs[i] = slog.NewRecord(sampleTime, slog.LevelInfo, m, 0)
 		}
-		return func(i int) bool { return p.Keep(ctx, &recs[i]) }
+		return func(i int) bool { return p.Keep(ctx, recs[i]) }
 	}},
 	{name: "zap", keyed: true, new: func(b *testing.B) sampleDecider {
 		core := zapcore.NewSamplerWithOptions(zapKeepCore{}, time.Second, sampleFirst, sampleThereafter)

@@ -54,8 +54,8 @@ func TestKeepDoesNotAllocate(t *testing.T) {
 			got := testing.AllocsPerRun(1000, func() {
 				r.Message = msgs[i%len(msgs)]
 				i++
-				p.Keep(ctx, &r)
-				byUser.Keep(ctx, &r)
+				p.Keep(ctx, r)
+				byUser.Keep(ctx, r)
 			})
 			if got != 0 {
 				t.Errorf("%s, %v: %v allocations per decision, want 0", name, l, got)

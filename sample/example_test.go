@@ -20,7 +20,7 @@ type sampled struct {
 }
 
 func (h sampled) Handle(ctx context.Context, r slog.Record) error {
-	if !h.policy.Keep(ctx, &r) {
+	if !h.policy.Keep(ctx, r) {
 		return nil
 	}
 	return h.Handler.Handle(ctx, r)

@@ -178,10 +178,10 @@ func IsAlways(ctx context.Context) bool {
 // burst count, the overload rate), as every record they let through is:
 // these rules measure what is written.
 //
-// A nil r or a nil Policy keeps; a nil ctx is taken as
+// A nil Policy keeps; a nil ctx is taken as
 // context.Background().
-func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
-	return p.keep(ctx, r, nil)
+func (p *Policy) Keep(ctx context.Context, r slog.Record) bool {
+	return p.keep(ctx, &r, nil)
 }
 
 // KeepWith is Keep for a record logged through a logger that carries the
@@ -194,18 +194,18 @@ func (p *Policy) Keep(ctx context.Context, r *slog.Record) bool {
 // logger.Info(..., "event", "payment_failed") is. Attributes added under
 // WithGroup are matched by their own keys, as the record's are. Like r,
 // with is only read, never retained. logweave's Handler calls KeepWith.
-func (p *Policy) KeepWith(ctx context.Context, r *slog.Record, with []slog.Attr) bool {
+func (p *Policy) KeepWith(ctx context.Context, r slog.Record, with []slog.Attr) bool {
 	if len(with) == 0 {
-		return p.keep(ctx, r, nil)
+		return p.keep(ctx, &r, nil)
 	}
-	return p.keep(ctx, r, &with)
+	return p.keep(ctx, &r, &with)
 }
 
 // keep is Keep and KeepWith. with is nil when the logger has no With
 // attributes: a pointer, not the slice, so that the common path passes one
 // word of zero down to the rules that might read it, and nothing more.
 func (p *Policy) keep(ctx context.Context, r *slog.Record, with *[]slog.Attr) bool {
-	if p == nil || r == nil {
+	if p == nil {
 		return true
 	}
 	rs := p.rules.Load()
