@@ -270,7 +270,7 @@ func BenchmarkSamplePolicy(b *testing.B) {
 				kept, n := 0, 0
 				b.ReportAllocs()
 				for b.Loop() {
-					if p.Keep(ctx, &r) {
+					if p.Keep(ctx, r) {
 						kept++
 					}
 					n++
