@@ -1,19 +1,3 @@
-// Package logweave is a fast log/slog handler for production services.
-//
-// It writes one JSON object per line, with the time in UTC at millisecond
-// precision, the service's name, and the trace_id, span_id and
-// trace_flags of the OpenTelemetry span in the context, so every line can be
-// joined to its request across services. Programs keep using *slog.Logger:
-//
-//	logger := logweave.New(os.Stdout, &logweave.Options{Service: "checkout"})
-//	logger.InfoContext(ctx, "order placed", "order_id", id)
-//
-// The handler does the work of a record in one pass over one pooled buffer:
-// attributes added with With are encoded once, when the logger is made, and
-// copied per record; the typed slog kinds are encoded without allocating.
-// Its output has the meaning of slog.JSONHandler's (same keys, order and
-// values), with the time written as 2026-11-21T10:22:33.123Z and the
-// service and trace fields added after msg.
 package logweave
 
 import (
