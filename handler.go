@@ -24,6 +24,7 @@ type Handler struct {
 	counters  *counters   // shared likewise
 	level     slog.Leveler
 	addSource bool
+	durations DurationFormat
 	replace   func(groups []string, a slog.Attr) slog.Attr
 	redact    redact.Redactor // nil when off
 	sampler   Sampler
@@ -56,6 +57,7 @@ func NewHandler(w io.Writer, opts *Options) *Handler {
 		counters:  new(counters),
 		level:     opts.Level,
 		addSource: opts.AddSource,
+		durations: opts.Durations,
 		replace:   opts.ReplaceAttr,
 		sampler:   opts.Sampler,
 	}

@@ -31,6 +31,11 @@ type Options struct {
 	// line, as slog's handlers do.
 	AddSource bool
 
+	// Durations is how time.Duration values are written: integer
+	// nanoseconds by default, as slog.JSONHandler writes them, or seconds,
+	// milliseconds or a string (see DurationFormat).
+	Durations DurationFormat
+
 	// Service is written as service.name on every line. When empty, it
 	// is taken from the environment with the OpenTelemetry SDK's
 	// precedence: OTEL_SERVICE_NAME, then the service.name pair of

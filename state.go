@@ -296,8 +296,7 @@ func (s *state) appendValue(v slog.Value, kind slog.Kind) {
 	case slog.KindBool:
 		s.buf = strconv.AppendBool(s.buf, v.Bool())
 	case slog.KindDuration:
-		// Nanoseconds, as encoding/json and slog.JSONHandler write it.
-		s.buf = strconv.AppendInt(s.buf, int64(v.Duration()), 10)
+		s.buf = appendDuration(s.buf, v.Duration(), s.h.durations)
 	case slog.KindTime:
 		s.buf = jsonenc.AppendTimeRFC3339Nano(s.buf, v.Time())
 	default: // KindAny; groups and LogValuers are resolved before this

@@ -49,6 +49,10 @@ type Config struct {
 	// AddSource is logweave.Options.AddSource.
 	AddSource bool `json:"add_source,omitempty"`
 
+	// Durations is logweave.Options.Durations: "nanoseconds" (the
+	// default, slog's), "seconds", "milliseconds" or "string".
+	Durations logweave.DurationFormat `json:"durations,omitempty"`
+
 	// Output is where the lines go.
 	Output Output `json:"output"`
 

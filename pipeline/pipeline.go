@@ -85,6 +85,7 @@ func (c Config) Build() (_ *Pipeline, err error) {
 	opts := &logweave.Options{
 		Level:       p.Level,
 		AddSource:   c.AddSource,
+		Durations:   c.Durations,
 		Service:     c.Service,
 		Version:     c.Version,
 		Environment: c.Environment,

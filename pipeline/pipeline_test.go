@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/async"
 	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/pipeline"
@@ -32,6 +33,9 @@ func TestParseConfigOverDefaults(t *testing.T) {
 	}`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.Durations != logweave.DurationNanoseconds {
+		t.Errorf("durations default %v, want slog's nanoseconds", c.Durations)
 	}
 	def := pipeline.ProductionConfig("")
 	if c.Service != "checkout" || c.Level != "debug" || c.Output.Rotate.MaxSize != 10<<20 ||
@@ -68,7 +72,7 @@ func TestREADMEConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README's configuration: %v", err)
 	}
-	if c.Output.Rotate == nil || c.Output.Rotate.CompressCPU != 0.05 || c.Output.Async == nil || c.Sampling == nil || c.Redact == nil {
+	if c.Durations != logweave.DurationNanoseconds || c.Output.Rotate == nil || c.Output.Rotate.CompressCPU != 0.05 || c.Output.Async == nil || c.Sampling == nil || c.Redact == nil {
 		t.Fatalf("README's configuration not read whole: %+v", c)
 	}
 	c.Output.Path = filepath.Join(t.TempDir(), "app.log")
@@ -90,6 +94,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{`{"output": {"rotate": {"max_size": -1}}}`, "size -1"},
 		{`{"sampling_report": 10}`, "duration"},
 		{`{} {}`, "more than one JSON value"},
+		{`{"durations": "fortnights"}`, `durations "fortnights"`},
 	} {
 		_, err := pipeline.Parse([]byte(tc.file))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

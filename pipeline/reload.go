@@ -38,7 +38,8 @@ type Changes struct {
 // the sampling policy and the redaction policy (its rules). Nothing is
 // changed when c has an error.
 //
-// The rest of c takes a restart: the service fields, add_source, the
+// The rest of c takes a restart: the service fields, add_source,
+// durations, the
 // output (path, rotation, async writer), no_redaction and
 // sampling_report. When c sets any of them otherwise than the
 // configuration the pipeline was built from, Reload still applies the
