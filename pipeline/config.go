@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/async"
+	"github.com/logweave/logweave/pretty"
 	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/rotate"
 	"github.com/logweave/logweave/sample"
@@ -74,6 +76,11 @@ type Output struct {
 	// Path is "stdout" (the default, also for ""), "stderr", or the path
 	// of a log file, which Rotate rotates.
 	Path string `json:"path,omitempty"`
+	// Format is "json" (the default, also for ""), or "pretty": the
+	// development format of package pretty, human-readable and coloured
+	// on a terminal, never for production. Pretty sets its options.
+	Format string         `json:"format,omitempty"`
+	Pretty *pretty.Config `json:"pretty,omitempty"`
 	// Rotate is the file's rotation; nil means no rotation (the file is
 	// still reopened on SIGHUP, for an outside log rotator).
 	Rotate *rotate.Config `json:"rotate,omitempty"`
@@ -100,6 +107,26 @@ func ProductionConfig(service string) Config {
 		},
 	}
 }
+
+// DevelopmentConfig returns the defaults for a developer's machine, as
+// zap's development configuration does: every level from DEBUG, with the
+// source of each line, in the pretty format on standard error (coloured
+// on a terminal), written synchronously, nothing sampled out; redaction
+// stays on, so that development shows what production would write.
+func DevelopmentConfig(service string) Config {
+	return Config{
+		Service:   service,
+		Level:     "DEBUG",
+		AddSource: true,
+		Output:    Output{Path: "stderr", Format: FormatPretty},
+	}
+}
+
+// The values of Output.Format.
+const (
+	FormatJSON   = "json"
+	FormatPretty = "pretty"
+)
 
 // Load reads the configuration file at path over ProductionConfig's
 // defaults. Unknown fields are errors, so that a misspelt setting is not
@@ -136,5 +163,23 @@ func Parse(b []byte) (Config, error) {
 	if _, err := logweave.ParseLevel(c.Level); err != nil {
 		return Config{}, err
 	}
+	if err := c.Output.checkFormat(); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// checkFormat refuses a format it does not know, and pretty settings
+// with the JSON format, which would be silently unused.
+func (o Output) checkFormat() error {
+	switch o.Format {
+	case "", FormatJSON:
+		if o.Pretty != nil {
+			return fmt.Errorf("output.pretty is set, but output.format is %q: want \"pretty\" with it", cmp.Or(o.Format, FormatJSON))
+		}
+	case FormatPretty:
+	default:
+		return fmt.Errorf("output.format %q: want \"json\" or \"pretty\"", o.Format)
+	}
+	return nil
 }

@@ -13,11 +13,19 @@ import (
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/async"
 	"github.com/logweave/logweave/internal/jsonenc"
+	"github.com/logweave/logweave/pretty"
 	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/rotate"
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/stats"
 )
+
+// Development returns the pipeline DevelopmentConfig describes: every
+// level from DEBUG in the pretty format on standard error. Never for
+// production: the lines are for people, not for a log shipper.
+func Development(service string) (*Pipeline, error) {
+	return DevelopmentConfig(service).Build()
+}
 
 // Production returns the production pipeline for service, as
 // ProductionConfig describes it: JSON lines to standard output through an
@@ -111,9 +119,16 @@ func (c Config) Build() (_ *Pipeline, err error) {
 }
 
 // openOutput opens the writer o describes: the file or standard stream,
-// then the async writer in front of it. service names the async writer's
-// drop reports, so that they are lines of the service like the others.
+// the pretty format's writer in front of it when asked for, then the
+// async writer in front of both. The pretty writer renders the async
+// writer's batches on its goroutine, off the logging goroutine's path,
+// and sees the terminal itself, to colour it. service names the async
+// writer's drop reports, so that they are lines of the service like the
+// others.
 func (p *Pipeline) openOutput(o Output, service string) (out io.Writer, err error) {
+	if err := o.checkFormat(); err != nil {
+		return nil, fmt.Errorf("logweave: config %w", err)
+	}
 	switch o.Path {
 	case "", "stdout":
 		out = os.Stdout
@@ -132,6 +147,13 @@ func (p *Pipeline) openOutput(o Output, service string) (out io.Writer, err erro
 			return nil, fmt.Errorf("logweave: config output: %w", err)
 		}
 		out = p.File
+	}
+	if o.Format == FormatPretty {
+		po, err := deref(o.Pretty).Options()
+		if err != nil {
+			return nil, fmt.Errorf("logweave: config output.%w", err)
+		}
+		out = pretty.NewWriter(out, po)
 	}
 	if o.Async != nil {
 		ao, err := o.Async.Options()

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,10 +19,12 @@ import (
 	"github.com/logweave/logweave/async"
 	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/pipeline"
+	"github.com/logweave/logweave/pretty"
 	"github.com/logweave/logweave/redact"
 	"github.com/logweave/logweave/rotate"
 	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/stats"
+	"github.com/logweave/logweave/tracectx"
 )
 
 func TestParseConfigOverDefaults(t *testing.T) {
@@ -476,4 +479,64 @@ func mustBuild(t *testing.T, c pipeline.Config) *pipeline.Pipeline {
 	}
 	t.Cleanup(func() { p.Close(context.Background()) })
 	return p
+}
+
+// TestPrettyFormat: "format": "pretty" writes the development format,
+// with the same redaction, directly and through the async writer; wrong
+// settings are refused with the setting's name.
+func TestPrettyFormat(t *testing.T) {
+	for _, viaAsync := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "dev.log")
+		c, err := pipeline.Parse([]byte(`{"service": "svc", "output": {"path": "` + path + `", "format": "pretty",
+			"pretty": {"color": "never", "location": "UTC"}, "async": null}, "sampling": null, "sampling_report": "-1s"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if viaAsync {
+			c.Output.Async = &async.Config{}
+		}
+		p := mustBuild(t, c)
+		p.Logger.InfoContext(tracectx.NewRoot(context.Background()), "order placed", "order_id", 1042, "password", "hunter2")
+		if err := p.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := string(b)
+		if !regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} INFO  order placed  order_id=1042 password=\[REDACTED\] trace=[0-9a-f]{8}\n$`).MatchString(line) {
+			t.Errorf("async %v: pretty line %q", viaAsync, line)
+		}
+	}
+	for _, tc := range []struct{ file, want string }{
+		{`{"output": {"format": "text"}}`, `output.format "text"`},
+		{`{"output": {"pretty": {"color": "never"}}}`, `output.pretty is set, but output.format is "json"`},
+	} {
+		if _, err := pipeline.Parse([]byte(tc.file)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error with %q", tc.file, err, tc.want)
+		}
+	}
+	c := pipeline.DevelopmentConfig("svc")
+	c.Output.Pretty = &pretty.Config{Location: "Mars/Olympus"}
+	if _, err := c.Build(); err == nil || !strings.Contains(err.Error(), `output.pretty: location "Mars/Olympus"`) {
+		t.Errorf("bad pretty location: %v", err)
+	}
+}
+
+// TestDevelopment: the development pipeline logs DEBUG in the pretty
+// format, synchronously, with nothing sampled out, redaction on.
+func TestDevelopment(t *testing.T) {
+	c := pipeline.DevelopmentConfig("svc")
+	if c.Output.Format != pipeline.FormatPretty || c.Output.Path != "stderr" || c.Output.Async != nil || c.Sampling != nil || !c.AddSource || c.NoRedaction {
+		t.Errorf("development config %+v", c)
+	}
+	p, err := pipeline.Development("svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	if !p.Logger.Enabled(context.Background(), slog.LevelDebug) || p.Redact == nil || p.Async != nil {
+		t.Errorf("development pipeline: %+v", p)
+	}
 }
