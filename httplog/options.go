@@ -3,10 +3,10 @@ package httplog
 import (
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/logweave/logweave/clientip"
+	"github.com/logweave/logweave/httplog/internal/access"
 	"go.opentelemetry.io/otel/propagation"
 )
 
@@ -66,7 +66,9 @@ type Options struct {
 	// Route returns the route template of a request ("/users/{id}") for
 	// http.route, after the handler ran. Default: r.Pattern, which
 	// net/http's ServeMux sets (Go 1.22 patterns). Routers that keep the
-	// route elsewhere (chi) plug in here.
+	// route elsewhere (chi) plug in here. For the framework adapters it
+	// replaces the route the framework matched. It is asked only for
+	// requests whose line is written.
 	Route func(r *http.Request) string
 
 	// RequestHeaders and ResponseHeaders list the headers written to the
@@ -128,19 +130,10 @@ var DefaultSensitiveQueryKeys = []string{
 	"secret", "client_secret", "api_key", "apikey", "key", "signature", "sig", "auth", "session", "jwt",
 }
 
-// sensitiveHeaders are masked even when listed in RequestHeaders or
-// ResponseHeaders: logging them would leak credentials.
-var sensitiveHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
-	"x-api-key": true, "api-key": true, "x-auth-token": true, "x-csrf-token": true, "x-xsrf-token": true,
-	"x-amz-security-token": true, "x-goog-api-key": true,
-}
-
 // IsSensitiveHeader reports whether the header name (in any case) is one
 // whose value the middleware never logs in the clear.
-func IsSensitiveHeader(name string) bool {
-	return sensitiveHeaders[strings.ToLower(name)]
-}
+func IsSensitiveHeader(name string) bool { return access.IsSensitiveHeader(name) }
 
-// Mask is what stands in the log for a value that must not appear.
-const Mask = "[REDACTED]"
+// Mask, "[REDACTED]", is what stands in the log for a value that must not
+// appear.
+const Mask = access.Mask

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/logweave/logweave/httplog/internal/access"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/propagation"
 )
@@ -35,6 +36,10 @@ type TransportOptions struct {
 // the request's context (a new span id, the same trace), with the trace
 // context and request id in its headers, and logs the call when it ends.
 // The caller's request is not modified: the headers go on a clone.
+//
+// As with Middleware, a logger whose handler does not implement
+// logweave.AttrsHandler costs one allocation per logged call with more
+// than five attributes.
 func Transport(base http.RoundTripper, logger *slog.Logger, opts *TransportOptions) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
@@ -99,8 +104,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !t.logger.Enabled(ctx, level) {
 		return resp, err
 	}
-	var buf [12]slog.Attr
-	attrs := append(buf[:0],
+	l := access.NewLine()
+	attrs := append(l.Attrs(),
 		slog.String(MethodKey, out.Method),
 		slog.String(ServerAddressKey, out.URL.Hostname()),
 		slog.String(SchemeKey, out.URL.Scheme),
@@ -121,6 +126,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		attrs = append(attrs, slog.String(ErrorKey, err.Error()))
 	}
-	emit(ctx, t.logger, time.Time{}, level, OutboundMessage, attrs)
+	l.Emit(ctx, t.logger, time.Time{}, level, OutboundMessage, attrs)
+	l.Free()
 	return resp, err
 }

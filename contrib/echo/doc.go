@@ -1,6 +1,7 @@
 // Package logweaveecho logs Echo v4 requests and carries their trace
 // context, as package httplog does for net/http, with the same options,
-// fields, names and levels: it is httplog.Recorder told what Echo knows.
+// fields, names and levels: it is an adapter.Recorder (package
+// httplog/adapter) told what Echo knows.
 //
 //	logger := logweave.New(os.Stdout, &logweave.Options{Service: "api"})
 //	e := echo.New()

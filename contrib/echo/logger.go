@@ -4,7 +4,7 @@ import (
 	"log/slog"
 
 	"github.com/labstack/echo/v4"
-	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 )
 
 // Logger returns the logger Middleware was given, bound to the request's
@@ -15,7 +15,7 @@ import (
 // that derived one (a child span, a timeout) gets its own.
 //
 // A *slog.Logger cannot hold a context, so the binding is done by
-// httplog.BindLogger; Logger builds it on each
+// adapter.BindLogger; Logger builds it on each
 // call (two small allocations), and a handler that logs a lot keeps the
 // result in a variable. Lines logged with the base logger and
 // c.Request().Context() (InfoContext) are the same and cost nothing extra.
@@ -26,5 +26,5 @@ func Logger(c echo.Context) *slog.Logger {
 	if base == nil {
 		base = slog.Default()
 	}
-	return httplog.BindLogger(base, ctx, nil)
+	return adapter.BindLogger(base, ctx, nil)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"go.opentelemetry.io/otel/propagation"
 )
 
@@ -20,9 +21,9 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	m := &middleware{rec: httplog.NewRecorder(logger, opts), logger: logger}
+	m := &middleware{rec: adapter.NewRecorder(logger, opts), logger: logger}
 	if opts != nil {
-		m.ownRoute, m.rePanic = opts.Route != nil, opts.RePanic
+		m.rePanic = opts.RePanic
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error { return m.serve(next, c) }
@@ -32,10 +33,9 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 // middleware is what Middleware needs for every request: the Recorder
 // does the work, the rest are the options it leaves to the caller.
 type middleware struct {
-	rec      *httplog.Recorder
-	logger   *slog.Logger // for Logger
-	ownRoute bool         // Options.Route is set: the Recorder asks it
-	rePanic  bool
+	rec     *adapter.Recorder
+	logger  *slog.Logger // for Logger
+	rePanic bool
 }
 
 func (m *middleware) serve(next echo.HandlerFunc, c echo.Context) error {
@@ -75,7 +75,7 @@ func (m *middleware) serve(next echo.HandlerFunc, c echo.Context) error {
 
 // end writes the access line once the handler returned err (already
 // handled) or panicked (p), and gives Echo's Response its writer back.
-func (m *middleware) end(c echo.Context, f *httplog.Flight, orig http.ResponseWriter, err error, p any) {
+func (m *middleware) end(c echo.Context, f *adapter.Flight, orig http.ResponseWriter, err error, p any) {
 	res := c.Response()
 	switch {
 	case p == http.ErrAbortHandler:
@@ -102,28 +102,22 @@ func (m *middleware) end(c echo.Context, f *httplog.Flight, orig http.ResponseWr
 		}
 	}
 
-	route := ""
-	if !m.ownRoute {
-		route = routeOf(c, f.Status())
-	}
+	route := routeOf(c, f.Status()) // End asks Options.Route instead when it is set
 	// Restored first: End recycles the Flight's writer.
 	res.Writer = orig
 	f.End(route, err, p)
 }
 
-// routeOf returns the route template for http.route: c.Path(), or
-// httplog.NoRoute when Echo's router found no route for the request. For
+// routeOf returns the route template for http.route: c.Path(), or ""
+// when Echo's router found no route for the request. For
 // a 404 Echo leaves c.Path() empty, but for a 405 it holds the template of
 // the route that exists for other methods; the router then sets
 // ContextKeyHeaderAllow, which a matched route never has.
 func routeOf(c echo.Context, status int) string {
 	if status >= 400 && c.Get(echo.ContextKeyHeaderAllow) != nil {
-		return httplog.NoRoute
+		return ""
 	}
-	if path := c.Path(); path != "" {
-		return path
-	}
-	return httplog.NoRoute
+	return c.Path()
 }
 
 // panicError is a panic's value as the error handed to the HTTPErrorHandler,

@@ -1,6 +1,7 @@
 // Package logweaveechov5 logs Echo v5 requests and carries their trace
 // context, as package httplog does for net/http, with the same options,
-// fields, names and levels: it is httplog.Recorder told what Echo knows.
+// fields, names and levels: it is an adapter.Recorder (package
+// httplog/adapter) told what Echo knows.
 // Echo v4 has its own adapter, contrib/echo, which works the same way.
 //
 //	logger := logweave.New(os.Stdout, &logweave.Options{Service: "api"})

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v5"
 	"github.com/labstack/echo/v5/middleware"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"go.opentelemetry.io/otel/propagation"
 )
 
@@ -22,9 +23,9 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 	if logger == nil {
 		logger = slog.Default()
 	}
-	m := &mw{rec: httplog.NewRecorder(logger, opts), logger: logger}
+	m := &mw{rec: adapter.NewRecorder(logger, opts), logger: logger}
 	if opts != nil {
-		m.ownRoute, m.rePanic = opts.Route != nil, opts.RePanic
+		m.rePanic = opts.RePanic
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c *echo.Context) error { return m.serve(next, c) }
@@ -35,10 +36,9 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) echo.MiddlewareFunc 
 // work, the rest are the options it leaves to the caller. (Not named
 // middleware: that is Echo's package.)
 type mw struct {
-	rec      *httplog.Recorder
-	logger   *slog.Logger // for Logger
-	ownRoute bool         // Options.Route is set: the Recorder asks it
-	rePanic  bool
+	rec     *adapter.Recorder
+	logger  *slog.Logger // for Logger
+	rePanic bool
 }
 
 func (m *mw) serve(next echo.HandlerFunc, c *echo.Context) error {
@@ -99,7 +99,7 @@ func handleError(c *echo.Context, err error) {
 // end writes the access line once the handler returned err (already
 // handled) or panicked (p), and puts back the writer the Flight's took
 // the place of: Echo's Response's (res), or c.Response() when res is nil.
-func (m *mw) end(c *echo.Context, f *httplog.Flight, res *echo.Response, orig http.ResponseWriter, err error, p any) {
+func (m *mw) end(c *echo.Context, f *adapter.Flight, res *echo.Response, orig http.ResponseWriter, err error, p any) {
 	switch {
 	case p == http.ErrAbortHandler:
 		// Logged as 499; the connection is dropped.
@@ -126,10 +126,7 @@ func (m *mw) end(c *echo.Context, f *httplog.Flight, res *echo.Response, orig ht
 		}
 	}
 
-	route := ""
-	if !m.ownRoute {
-		route = routeOf(c, f.Status())
-	}
+	route := routeOf(c, f.Status()) // End asks Options.Route instead when it is set
 	// Restored first: End recycles the Flight's writer.
 	if res != nil {
 		res.ResponseWriter = orig
@@ -139,20 +136,17 @@ func (m *mw) end(c *echo.Context, f *httplog.Flight, res *echo.Response, orig ht
 	f.End(route, err, p)
 }
 
-// routeOf returns the route template for http.route: c.Path(), or
-// httplog.NoRoute when Echo's router found no route for the request (End
-// would otherwise take the request's Pattern, which Echo's router sets
-// for a 405 too). For a 404 Echo leaves c.Path() empty, but for a 405 it
-// holds the template of the route that exists for other methods; the
-// router then sets ContextKeyHeaderAllow, which a matched route never has.
+// routeOf returns the route template for http.route: c.Path(), or ""
+// when Echo's router found no route for the request (not the request's
+// Pattern, which Echo's router sets for a 405 too). For a 404 Echo leaves
+// c.Path() empty, but for a 405 it holds the template of the route that
+// exists for other methods; the router then sets ContextKeyHeaderAllow,
+// which a matched route never has.
 func routeOf(c *echo.Context, status int) string {
 	if status >= 400 && c.Get(echo.ContextKeyHeaderAllow) != nil {
-		return httplog.NoRoute
+		return ""
 	}
-	if path := c.Path(); path != "" {
-		return path
-	}
-	return httplog.NoRoute
+	return c.Path()
 }
 
 // panicError is a panic's value as the error handed to the HTTPErrorHandler,

@@ -1,6 +1,7 @@
 // Package logweavefasthttp logs fasthttp requests and carries their trace
 // context, as package httplog does for net/http, with the same options,
-// fields, names and levels (it drives an httplog.Recorder).
+// fields, names and levels (it drives an adapter.Recorder, of package
+// httplog/adapter).
 //
 //	logger := logweave.New(os.Stdout, &logweave.Options{Service: "users"})
 //	handler := func(fctx *fasthttp.RequestCtx) {

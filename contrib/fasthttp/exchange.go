@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"github.com/valyala/fasthttp"
 )
 
@@ -48,7 +49,7 @@ type Exchange struct {
 	addr   []byte
 
 	// The access line.
-	line        httplog.Exchange
+	line        adapter.Exchange
 	lineHeaders [2]http.Header
 	lineValues  []string
 }
@@ -110,7 +111,7 @@ func (ex *Exchange) release() {
 		ex.url = url.URL{}
 	}
 	if ex.logged {
-		ex.line = httplog.Exchange{}
+		ex.line = adapter.Exchange{}
 		clear(ex.lineValues) // views of the line's string, which may be large
 		ex.lineValues = ex.lineValues[:0]
 		for _, m := range ex.lineHeaders {
@@ -293,7 +294,7 @@ func (ex *Exchange) finish(aborted bool) {
 	s := string(ex.buf)
 	at := func(sp span) string { return s[sp.start:sp.end] }
 	e := &ex.line
-	*e = httplog.Exchange{
+	*e = adapter.Exchange{
 		Method:           ex.method,
 		Route:            ex.route,
 		Path:             at(ex.pathAt),

@@ -158,7 +158,7 @@ func TestResponseHeaderCarrier(t *testing.T) {
 }
 
 // TestBeginDoesNotAllocateForCarriers checks that handing the carriers to
-// httplog's Begin boxes nothing: Begin's own allocations are the trace
+// adapter.Recorder.Begin boxes nothing: Begin's own allocations are the trace
 // context's.
 func TestBeginDoesNotAllocateForCarriers(t *testing.T) {
 	if raceEnabled {

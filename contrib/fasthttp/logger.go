@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"github.com/valyala/fasthttp"
 )
 
@@ -65,7 +65,7 @@ func LoggerContext(fctx *fasthttp.RequestCtx, ctx context.Context) *slog.Logger 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return httplog.BindLogger(logger, ctx, isRequestContext)
+	return adapter.BindLogger(logger, ctx, isRequestContext)
 }
 
 // isRequestContext reports whether a record was logged with a context that

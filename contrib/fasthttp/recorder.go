@@ -9,19 +9,21 @@ import (
 
 	"github.com/logweave/logweave/clientip"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"github.com/valyala/fasthttp"
 )
 
 // Recorder is Middleware taken apart for frameworks built on fasthttp
 // (the Fiber adapters use it): the same options, trace handling and
 // access line, with the framework running its handlers between Begin and
-// Exchange.End. It holds an httplog.Recorder, which reads the trace
-// context and writes the access line exactly as httplog's middleware
-// does, and applies itself the options that httplog would read from an
-// *http.Request, which fasthttp does not have. A Recorder is safe for
-// concurrent use; make one per middleware, not per request.
+// Exchange.End. It holds an adapter.Recorder (package httplog/adapter),
+// which reads the trace context and writes the access line exactly as
+// httplog's middleware does, and applies itself the options that httplog
+// would read from an *http.Request, which fasthttp does not have. A
+// Recorder is safe for concurrent use; make one per middleware, not per
+// request.
 type Recorder struct {
-	rec    *httplog.Recorder
+	rec    *adapter.Recorder
 	logger *slog.Logger
 	// strategy is Options.ClientIP, nil for the default (the socket
 	// peer), which is read from the connection without building an
@@ -39,7 +41,7 @@ type Recorder struct {
 	zeroCopy bool
 }
 
-// skipKind says what httplog.Recorder.Skips needs to see of a request.
+// skipKind says what adapter.Recorder.Skips needs to see of a request.
 type skipKind uint8
 
 const (
@@ -63,7 +65,7 @@ func NewRecorder(logger *slog.Logger, opts *httplog.Options) *Recorder {
 		o = *opts
 	}
 	r := &Recorder{
-		rec:         httplog.NewRecorder(logger, &o),
+		rec:         adapter.NewRecorder(logger, &o),
 		logger:      logger,
 		reqHeaders:  canonicalNames(o.RequestHeaders),
 		respHeaders: canonicalNames(o.ResponseHeaders),

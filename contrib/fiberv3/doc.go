@@ -1,6 +1,7 @@
 // Package logweavefiberv3 logs Fiber v3 requests and carries their trace
 // context, as package httplog does for net/http, with the same options,
-// fields, names and levels (it drives an httplog.Recorder).
+// fields, names and levels (it drives a logweavefasthttp.Recorder, which
+// drives an adapter.Recorder of package httplog/adapter).
 //
 //	logger := logweave.New(os.Stdout, &logweave.Options{Service: "users"})
 //	app := fiber.New()

@@ -24,9 +24,9 @@ func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *nopWriter) WriteHeader(int)             {}
 
-// requestAllocs counts the allocations of one request through an engine
-// with mw (none when nil).
-func requestAllocs(mw gin.HandlerFunc) float64 {
+// serveOnce returns a func that sends one request through an engine with
+// mw (none when nil), to a writer that allocates nothing.
+func serveOnce(mw gin.HandlerFunc) func() {
 	r := gin.New()
 	if mw != nil {
 		r.Use(mw)
@@ -35,18 +35,34 @@ func requestAllocs(mw gin.HandlerFunc) float64 {
 	req := httptest.NewRequest("GET", "/users/42?fields=name", nil)
 	req.Header.Set("traceparent", traceparent)
 	w := &nopWriter{h: http.Header{}}
-	return testing.AllocsPerRun(200, func() {
+	return func() {
 		clear(w.h)
 		r.ServeHTTP(w, req)
-	})
+	}
+}
+
+// requestAllocs counts the allocations of one request through an engine
+// with mw (none when nil).
+func requestAllocs(mw gin.HandlerFunc) float64 {
+	return testing.AllocsPerRun(200, serveOnce(mw))
+}
+
+// BenchmarkMiddleware measures one request through the middleware with
+// its access line written as JSON to io.Discard.
+func BenchmarkMiddleware(b *testing.B) {
+	serve := serveOnce(logweavegin.Middleware(logweave.New(io.Discard, nil), nil))
+	b.ReportAllocs()
+	for b.Loop() {
+		serve()
+	}
 }
 
 // TestAllocations pins what a request costs over the bare engine. With the
 // access line: the trace context in the request's context and the
-// X-Request-ID header (httplog.Recorder.Start: 4), the request copy that
+// X-Request-ID header (adapter.Recorder.Start: 4), the request copy that
 // carries the new context (1), the request's state for Logger and Gin's
 // writer (1), and the line (slog's record past five attributes, the client
-// address: 2). httplog's Flight, the writer and body wrappers, is pooled.
+// address: 2). The adapter's Flight, the writer and body wrappers, is pooled.
 func TestAllocations(t *testing.T) {
 	bare := requestAllocs(nil)
 	for _, c := range []struct {

@@ -1,6 +1,6 @@
 // Package logweavegin logs Gin requests and carries their trace context,
 // as package httplog does for net/http, with the same options, fields,
-// levels and masking (it is built on httplog.Recorder).
+// levels and masking (it is built on package httplog/adapter).
 //
 //	logger := logweave.New(os.Stdout, &logweave.Options{Service: "users"})
 //	r := gin.New()

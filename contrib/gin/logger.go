@@ -5,7 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/gin-gonic/gin"
-	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 )
 
 // Logger returns the logger Middleware was given, bound to the request:
@@ -41,7 +41,7 @@ func Logger(c *gin.Context) *slog.Logger {
 	if st, ok := ctx.Value(stateKey{}).(*state); ok {
 		base = st.logger
 	}
-	return httplog.BindLogger(base, ctx, isGinContext)
+	return adapter.BindLogger(base, ctx, isGinContext)
 }
 
 // isGinContext reports whether a record was logged with the *gin.Context

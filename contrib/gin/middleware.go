@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"go.opentelemetry.io/otel/propagation"
 )
 
@@ -36,11 +37,10 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) gin.HandlerFunc {
 		logger = slog.Default()
 	}
 	m := &middleware{
-		rec:    httplog.NewRecorder(logger, opts),
+		rec:    adapter.NewRecorder(logger, opts),
 		logger: logger,
 	}
 	if opts != nil {
-		m.ownRoute = opts.Route != nil
 		m.rePanic = opts.RePanic
 	}
 	return m.serve
@@ -48,10 +48,9 @@ func Middleware(logger *slog.Logger, opts *httplog.Options) gin.HandlerFunc {
 
 // middleware is Middleware's configuration, shared by every request.
 type middleware struct {
-	rec      *httplog.Recorder
-	logger   *slog.Logger // the caller's, for Logger
-	ownRoute bool         // Options.Route is set: End asks it for http.route
-	rePanic  bool
+	rec     *adapter.Recorder
+	logger  *slog.Logger // the caller's, for Logger
+	rePanic bool
 }
 
 // state is what the middleware keeps for one request. It is the request's
@@ -143,13 +142,9 @@ func (m *middleware) finish(c *gin.Context, st *state, prev gin.ResponseWriter, 
 		// and the status is still its own.
 		w.f.AddResponseBytes(defaultBodySize(w.gin.Status(), w.gin.Header()))
 	}
-	route := "" // End asks Options.Route
-	if !m.ownRoute {
-		if route = c.FullPath(); route == "" {
-			route = httplog.NoRoute
-		}
-	}
-	w.f.End(route, handlerError(c.Errors), p)
+	// c.FullPath() is "" when no route matched: the line has none. End
+	// asks Options.Route instead when it is set.
+	w.f.End(c.FullPath(), handlerError(c.Errors), p)
 
 	c.Writer = prev
 	if req.Body == countedBody {

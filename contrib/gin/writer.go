@@ -8,12 +8,12 @@ import (
 	"runtime"
 
 	"github.com/gin-gonic/gin"
-	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 )
 
 // writer is the gin.ResponseWriter the rest of the chain writes through
 // while the middleware runs. The writing goes through the Flight's writer
-// (httplog's: bytes, write errors, hijack, body capture), which wraps the
+// (package adapter's: bytes, write errors, hijack, body capture), which wraps the
 // gin.ResponseWriter this one replaced; Gin's own answers what only Gin
 // knows (Status, Size, Written, Pusher, CloseNotify).
 //
@@ -25,8 +25,8 @@ import (
 type writer struct {
 	http.ResponseWriter // the Flight's
 	gin                 gin.ResponseWriter
-	f                   *httplog.Flight
-	rec                 *httplog.Recorder // for the stack (Recorder.PanicStack)
+	f                   *adapter.Flight
+	rec                 *adapter.Recorder // for the stack (Recorder.PanicStack)
 	// stack is where a panic was when a recovery middleware running
 	// inside this one (gin.Recovery registered after Middleware) answered
 	// it with a 5xx, for Flight.SetPanicStack; "" when none did.

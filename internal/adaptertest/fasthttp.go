@@ -211,7 +211,7 @@ type AllocCase struct {
 
 // AllocCases is the table of allocation bounds the fasthttp adapters
 // share: they take the request the same way, without net/http. Five
-// allocations are httplog.Recorder's and slog's, the same under net/http:
+// allocations are adapter.Recorder's and slog's, the same under net/http:
 // Begin's three (the context holding the span, the span, and the trace id
 // as the X-Request-ID answer) and Log's two (client.address as a string,
 // and slog's attribute slice past five attributes). The adapter adds one,

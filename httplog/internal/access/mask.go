@@ -1,4 +1,4 @@
-package httplog
+package access
 
 import (
 	"mime"
@@ -92,7 +92,7 @@ func sensitiveKey[T string | []byte](key T, sensitive map[string]bool) bool {
 		}
 		if nonASCII {
 			// Rare: a key configured in another script, lower-cased by
-			// strings.ToLower in newConfig.
+			// strings.ToLower in NewConfig.
 			return sensitive[strings.ToLower(string(b))]
 		}
 		return sensitive[string(b)]
@@ -349,4 +349,21 @@ func sensitivePart(header, content string, sensitive map[string]bool) bool {
 	}
 	_, isFile := params["filename"]
 	return !isFile && sensitiveValue(content, sensitive)
+}
+
+// Mask is what stands in the log for a value that must not appear.
+const Mask = "[REDACTED]"
+
+// sensitiveHeaders are masked even when listed in RequestHeaders or
+// ResponseHeaders: logging them would leak credentials.
+var sensitiveHeaders = map[string]bool{
+	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
+	"x-api-key": true, "api-key": true, "x-auth-token": true, "x-csrf-token": true, "x-xsrf-token": true,
+	"x-amz-security-token": true, "x-goog-api-key": true,
+}
+
+// IsSensitiveHeader reports whether the header name (in any case) is one
+// whose value is never logged in the clear.
+func IsSensitiveHeader(name string) bool {
+	return sensitiveHeaders[strings.ToLower(name)]
 }

@@ -1,10 +1,10 @@
-package httplog_test
+package adapter_test
 
 import (
 	"context"
 	"testing"
 
-	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"github.com/logweave/logweave/internal/logtest"
 	"github.com/logweave/logweave/tracectx"
 	"go.opentelemetry.io/otel/trace"
@@ -20,7 +20,7 @@ func TestBindLogger(t *testing.T) {
 	tid := trace.SpanContextFromContext(req).TraceID().String()
 	other := tracectx.NewRoot(context.Background())
 
-	l := httplog.BindLogger(base, req, func(ctx context.Context) bool { _, ok := ctx.(frameworkCtx); return ok })
+	l := adapter.BindLogger(base, req, func(ctx context.Context) bool { _, ok := ctx.(frameworkCtx); return ok })
 	l.Info("plain")
 	l.InfoContext(context.TODO(), "todo")
 	l.InfoContext(frameworkCtx{context.Background()}, "framework")

@@ -1,4 +1,4 @@
-package httplog_test
+package adapter_test
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/logweave/logweave"
 	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/adapter"
 	"github.com/logweave/logweave/internal/logtest"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -22,7 +23,7 @@ import (
 // does, and checks the line has Middleware's fields and masking.
 func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
 	sink := &logtest.Sink{}
-	rec := httplog.NewRecorder(logweave.New(sink, nil), &httplog.Options{
+	rec := adapter.NewRecorder(logweave.New(sink, nil), &httplog.Options{
 		RequestHeaders: []string{"Authorization"}, ResponseTraceparent: true,
 	})
 	req := httptest.NewRequest("GET", "/items/7?token=x", nil)
@@ -39,7 +40,7 @@ func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
 	if got := rec.Level(404, time.Millisecond, false); got.String() != "WARN" {
 		t.Fatalf("level for 404: %v", got)
 	}
-	rec.Log(ctx, &httplog.Exchange{
+	rec.Log(ctx, &adapter.Exchange{
 		Method: "GET", Route: "/items/:id", Path: "/items/7", RawQuery: "token=x", Status: 404,
 		Duration: 3 * time.Millisecond, ClientIP: netip.MustParseAddr("203.0.113.5"), Protocol: "1.1",
 		RequestHeader: req.Header, ResponseHeader: resp,
@@ -64,7 +65,7 @@ func TestRecorderAsAnAdapterUsesIt(t *testing.T) {
 // matched, the error it returned, and a panic it recovered.
 func TestFlightForAdapters(t *testing.T) {
 	sink := &logtest.Sink{}
-	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
+	rec := adapter.NewRecorder(logweave.New(sink, nil), nil)
 
 	w := httptest.NewRecorder()
 	f := rec.Start(w, httptest.NewRequest("GET", "/items/7", nil))
@@ -100,15 +101,18 @@ func TestFlightForAdapters(t *testing.T) {
 	}
 }
 
+// TestFlightNoRouteAndPanicStack: a framework that matched no route says
+// so with an empty route, and the line has none, even though a router the
+// request went through first set r.Pattern.
 func TestFlightNoRouteAndPanicStack(t *testing.T) {
 	sink := &logtest.Sink{}
-	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
+	rec := adapter.NewRecorder(logweave.New(sink, nil), nil)
 	r := httptest.NewRequest("GET", "/x", nil)
 	r.Pattern = "GET /x" // a router set it, but the framework says nothing matched
 	f := rec.Start(httptest.NewRecorder(), r)
 	f.SetPanicStack("stack from the framework's recovery")
 	f.AddResponseBytes(18) // a body the framework sends after End
-	f.End(httplog.NoRoute, nil, "boom")
+	f.End("", nil, "boom")
 	l := sink.WithMsg(t, httplog.AccessMessage)[0]
 	if l["http.route"] != nil || l["stack"] != "stack from the framework's recovery" ||
 		logtest.Num(l["http.response.body.size"]) != 18+len("Internal Server Error\n") {
@@ -141,7 +145,7 @@ func (h *hijackRecorder) Write(p []byte) (int, error) {
 // writes after hijacking the connection does not become the logged status.
 func TestFlightAfterHijack(t *testing.T) {
 	sink := &logtest.Sink{}
-	rec := httplog.NewRecorder(logweave.New(sink, nil), nil)
+	rec := adapter.NewRecorder(logweave.New(sink, nil), nil)
 	w := &hijackRecorder{ResponseRecorder: httptest.NewRecorder()}
 	f := rec.Start(w, httptest.NewRequest("GET", "/ws", nil))
 	conn, _, err := f.ResponseWriter().(http.Hijacker).Hijack()
@@ -158,5 +162,26 @@ func TestFlightAfterHijack(t *testing.T) {
 	l := sink.WithMsg(t, httplog.AccessMessage)[0]
 	if logtest.Num(l["http.response.status_code"]) != http.StatusSwitchingProtocols || logtest.Num(l["http.response.body.size"]) != 0 {
 		t.Fatalf("line %v", l)
+	}
+}
+
+// TestRecorderMasksBodyByItsContentType: an adapter whose header maps hold
+// only the logged headers tells the body's Content-Type in the Exchange.
+func TestRecorderMasksBodyByItsContentType(t *testing.T) {
+	sink := &logtest.Sink{}
+	rec := adapter.NewRecorder(logweave.New(sink, nil), &httplog.Options{
+		BodyContentTypes: []string{"application/x-www-form-urlencoded"}, MaxBodyBytes: 100,
+	})
+	body := []byte("user=bob&user%5Bpassword%5D=Qj7")
+	resp := []byte("user=bob&next=%2Fa%3Fcode%3DQj8")
+	rec.Log(t.Context(), &adapter.Exchange{
+		Method: "POST", Path: "/login", Status: 200, RequestBodySize: int64(len(body)),
+		RequestBody: body, RequestBodyCaptured: true, RequestContentType: "application/x-www-form-urlencoded",
+		ResponseBody: resp, ResponseBodyCaptured: true, ResponseContentType: "application/x-www-form-urlencoded",
+		ResponseBodySize: int64(len(resp)),
+	})
+	a := sink.WithMsg(t, httplog.AccessMessage)[0]
+	if a["http.request.body"] != "user=bob&user%5Bpassword%5D="+httplog.Mask || a["http.response.body"] != "user=bob&next="+httplog.Mask {
+		t.Fatalf("request body %v, response body %v", a["http.request.body"], a["http.response.body"])
 	}
 }

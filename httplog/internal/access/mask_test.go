@@ -1,17 +1,22 @@
-package httplog
+package access_test
 
 import (
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/logweave/logweave/httplog"
+	"github.com/logweave/logweave/httplog/internal/access"
 )
 
 // defaultSensitive is the set maskQuery gets with the default options.
-func defaultSensitive() map[string]bool { return newConfig(nil, nil).sensitiveQuery }
+func defaultSensitive() map[string]bool {
+	return access.NewConfig(nil, nil, httplog.DefaultSensitiveQueryKeys).SensitiveQuery()
+}
 
 func TestMaskQuery(t *testing.T) {
-	m := Mask
-	long := strings.Repeat("a", maxDecodedValue)
+	m := access.Mask
+	long := strings.Repeat("a", access.MaxDecodedValue)
 	for _, tc := range []struct{ in, want string }{
 		// Nothing sensitive: q as sent.
 		{"", ""},
@@ -49,7 +54,7 @@ func TestMaskQuery(t *testing.T) {
 		{"v=" + long + "%3Ftoken%3Dabc", "v=" + long + "%3Ftoken%3Dabc"},
 		{"v=" + long + "?token=abc", "v=" + m},
 	} {
-		if got := maskQuery(tc.in, defaultSensitive()); got != tc.want {
+		if got := access.MaskQuery(tc.in, defaultSensitive()); got != tc.want {
 			t.Errorf("maskQuery(%.80q)\n got %.120q\nwant %.120q", tc.in, got, tc.want)
 		}
 	}
@@ -58,14 +63,14 @@ func TestMaskQuery(t *testing.T) {
 // TestMaskQueryConfiguredKeys: the keys come from Options.SensitiveQueryKeys,
 // matched whole or by bracket segment, in any case.
 func TestMaskQueryConfiguredKeys(t *testing.T) {
-	c := newConfig(nil, &Options{SensitiveQueryKeys: []string{"Otp", "user[pin]"}})
+	c := access.NewConfig(nil, &access.Options{SensitiveQueryKeys: []string{"Otp", "user[pin]"}}, httplog.DefaultSensitiveQueryKeys)
 	for in, want := range map[string]string{
-		"otp=1&token=2":       "otp=" + Mask + "&token=2",
-		"a[OTP]=1":            "a[OTP]=" + Mask,
-		"user[pin]=1":         "user[pin]=" + Mask,
-		"next=%2Fx%3Fotp%3D1": "next=" + Mask,
+		"otp=1&token=2":       "otp=" + access.Mask + "&token=2",
+		"a[OTP]=1":            "a[OTP]=" + access.Mask,
+		"user[pin]=1":         "user[pin]=" + access.Mask,
+		"next=%2Fx%3Fotp%3D1": "next=" + access.Mask,
 	} {
-		if got := maskQuery(in, c.sensitiveQuery); got != want {
+		if got := access.MaskQuery(in, c.SensitiveQuery()); got != want {
 			t.Errorf("maskQuery(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -75,7 +80,7 @@ func TestMaskQueryConfiguredKeys(t *testing.T) {
 // back the string it got, not a copy.
 func TestMaskQueryReturnsQueryItself(t *testing.T) {
 	q := "filter%5Bstatus%5D=open&next=%2Fa%3Fpage%3D2&redirect=/b?x=1#y"
-	if got := maskQuery(q, defaultSensitive()); got != q || unsafe.StringData(got) != unsafe.StringData(q) {
+	if got := access.MaskQuery(q, defaultSensitive()); got != q || unsafe.StringData(got) != unsafe.StringData(q) {
 		t.Fatalf("got %q, want q itself", got)
 	}
 }
@@ -83,20 +88,20 @@ func TestMaskQueryReturnsQueryItself(t *testing.T) {
 func TestMaskBodyForm(t *testing.T) {
 	s := defaultSensitive()
 	body := "user%5Bname%5D=bob&user%5Bpassword%5D=hunter2&code=4711&next=%2Freset%3Ftoken%3Dabc&remember=on"
-	want := "user%5Bname%5D=bob&user%5Bpassword%5D=" + Mask + "&code=" + Mask + "&next=" + Mask + "&remember=on"
-	if got := maskBody([]byte(body), "application/x-www-form-urlencoded; charset=utf-8", s); got != want {
+	want := "user%5Bname%5D=bob&user%5Bpassword%5D=" + access.Mask + "&code=" + access.Mask + "&next=" + access.Mask + "&remember=on"
+	if got := access.MaskBody([]byte(body), "application/x-www-form-urlencoded; charset=utf-8", s); got != want {
 		t.Errorf("form body\n got %q\nwant %q", got, want)
 	}
-	if got := maskBody([]byte(body), "Application/X-WWW-Form-Urlencoded", s); got != want {
+	if got := access.MaskBody([]byte(body), "Application/X-WWW-Form-Urlencoded", s); got != want {
 		t.Errorf("form body, media type in another case: %q", got)
 	}
 	// Other types are left to the handler's redaction.
-	if got := maskBody([]byte(body), "text/plain", s); got != body {
+	if got := access.MaskBody([]byte(body), "text/plain", s); got != body {
 		t.Errorf("text/plain body changed: %q", got)
 	}
 	// A capture cut anywhere never shows the start of a secret.
 	for n := range len(body) + 1 {
-		got := maskBody([]byte(body[:n]), "application/x-www-form-urlencoded", s)
+		got := access.MaskBody([]byte(body[:n]), "application/x-www-form-urlencoded", s)
 		for _, secret := range []string{"hu", "47", "ab"} {
 			if strings.Contains(got, secret) {
 				t.Fatalf("cut at %d: %q shows %q", n, got, secret)
@@ -129,8 +134,8 @@ const multipartBody = "--XyZ\r\n" +
 func TestMaskBodyMultipart(t *testing.T) {
 	s := defaultSensitive()
 	ct := `multipart/form-data; boundary="XyZ"`
-	got := maskBody([]byte(multipartBody), ct, s)
-	want := strings.NewReplacer("Qj7hunter2", Mask, "Qj7sec", Mask, "/reset?token=Qj7tok", Mask).Replace(multipartBody)
+	got := access.MaskBody([]byte(multipartBody), ct, s)
+	want := strings.NewReplacer("Qj7hunter2", access.Mask, "Qj7sec", access.Mask, "/reset?token=Qj7tok", access.Mask).Replace(multipartBody)
 	if got != want {
 		t.Errorf("multipart body\n got %q\nwant %q", got, want)
 	}
@@ -138,7 +143,7 @@ func TestMaskBodyMultipart(t *testing.T) {
 	// shows the start of a secret: a part without its end is masked to the
 	// end of what was captured.
 	for n := range len(multipartBody) + 1 {
-		got := maskBody([]byte(multipartBody[:n]), ct, s)
+		got := access.MaskBody([]byte(multipartBody[:n]), ct, s)
 		if strings.Contains(got, "Qj") {
 			t.Fatalf("cut at %d: %q", n, got)
 		}
@@ -149,27 +154,27 @@ func TestMaskBodyMultipart(t *testing.T) {
 	// A part whose disposition cannot be read is masked; so is a body
 	// whose boundary is missing: its parts cannot be told apart.
 	bad := "--XyZ\r\nContent-Disposition: form-data; name=\"a\r\n\r\nQj7\r\n--XyZ--\r\n"
-	if got := maskBody([]byte(bad), ct, s); strings.Contains(got, "Qj7") {
+	if got := access.MaskBody([]byte(bad), ct, s); strings.Contains(got, "Qj7") {
 		t.Errorf("unreadable disposition: %q", got)
 	}
-	if got := maskBody([]byte(multipartBody), "multipart/form-data", s); got != Mask {
+	if got := access.MaskBody([]byte(multipartBody), "multipart/form-data", s); got != access.Mask {
 		t.Errorf("no boundary: %q", got)
 	}
 	// No delimiter captured yet: the preamble is kept.
-	if got := maskBody([]byte("preamble"), ct, s); got != "preamble" {
+	if got := access.MaskBody([]byte("preamble"), ct, s); got != "preamble" {
 		t.Errorf("preamble: %q", got)
 	}
 }
 
 // FuzzMaskQuery: any query masks without a panic, keeps its pairs, their
-// keys and their order, and changes only values into Mask.
+// keys and their order, and changes only values into access.Mask.
 func FuzzMaskQuery(f *testing.F) {
 	for _, s := range []string{"", "a=b", "user%5Bpassword%5D=x&next=%252Freset%253Ftoken%253D1", "%", "a[=b", "=&=&", "k=%3F%3", "x=" + strings.Repeat("%25", 700) + "3Ftoken=1"} {
 		f.Add(s)
 	}
 	sensitive := defaultSensitive()
 	f.Fuzz(func(t *testing.T, q string) {
-		got := maskQuery(q, sensitive)
+		got := access.MaskQuery(q, sensitive)
 		in, out := strings.Split(q, "&"), strings.Split(got, "&")
 		if len(in) != len(out) {
 			t.Fatalf("maskQuery(%q) = %q: %d pairs, want %d", q, got, len(out), len(in))
@@ -179,7 +184,7 @@ func FuzzMaskQuery(f *testing.F) {
 				continue
 			}
 			key, _, _ := strings.Cut(in[i], "=")
-			if out[i] != key+"="+Mask {
+			if out[i] != key+"="+access.Mask {
 				t.Fatalf("maskQuery(%q) = %q: pair %q became %q", q, got, in[i], out[i])
 			}
 		}
@@ -187,20 +192,20 @@ func FuzzMaskQuery(f *testing.F) {
 }
 
 // FuzzMaskMultipart: any body, cut anywhere, masks without a panic, and
-// only ever replaces text with Mask.
+// only ever replaces text with access.Mask.
 func FuzzMaskMultipart(f *testing.F) {
 	f.Add(multipartBody, "XyZ")
 	f.Add("--b\r\n\r\n\r\n--b--", "b")
 	f.Add("--b\r\nContent-Disposition: form-data; name*=UTF-8''password\r\n\r\nx", "b")
 	sensitive := defaultSensitive()
 	f.Fuzz(func(t *testing.T, body, boundary string) {
-		got := maskBody([]byte(body), "multipart/form-data; boundary=\""+boundary+"\"", sensitive)
-		if got == Mask || got == body {
+		got := access.MaskBody([]byte(body), "multipart/form-data; boundary=\""+boundary+"\"", sensitive)
+		if got == access.Mask || got == body {
 			return
 		}
 		// Every piece between masks is a piece of the body, in order.
 		rest := body
-		for piece := range strings.SplitSeq(got, Mask) {
+		for piece := range strings.SplitSeq(got, access.Mask) {
 			i := strings.Index(rest, piece)
 			if i < 0 {
 				t.Fatalf("maskBody(%q) = %q: %q is not from the body", body, got, piece)
