@@ -55,7 +55,7 @@ func TestWrappingHandlerGetsTheAccessLine(t *testing.T) {
 		t.Fatalf("lines %v", lines)
 	}
 	for k, v := range lines[0] {
-		if k != "time" && k != httplog.DurationKey && k != "trace_id" && k != "span_id" && lines[1][k] != v {
+		if k != "time" && k != httplog.DurationKey && k != "trace_id" && k != "span_id" && k != "request_id" && lines[1][k] != v {
 			t.Errorf("%s: %v through HandleAttrs, %v through Handle", k, v, lines[1][k])
 		}
 	}

@@ -123,6 +123,7 @@ func TestAccessLineAndContext(t *testing.T) {
 
 func TestTraceStartedWhenNoneOrInvalid(t *testing.T) {
 	srv, sink := server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil)
+	answered := map[string]bool{}
 	for _, tp := range []string{"", "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
 		"00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", strings.Repeat("0", 10000)} {
 		req := newRequest(t, "GET", srv.URL+"/x", nil)
@@ -136,12 +137,16 @@ func TestTraceStartedWhenNoneOrInvalid(t *testing.T) {
 		}
 		if rid := resp.Header.Get("X-Request-ID"); len(rid) != 32 {
 			t.Errorf("request id %q: want the new trace id", rid)
+		} else {
+			answered[rid] = true
 		}
 	}
 	seen := map[any]bool{}
 	for _, a := range sink.Wait(t, httplog.AccessMessage, 5) {
-		if a["request_id"] != nil {
-			t.Errorf("request_id %v logged though none arrived", a["request_id"])
+		// None arrived: the trace id is the request id, on the line as in
+		// the answer, so the X-Request-ID a customer quotes finds it.
+		if rid, _ := a["request_id"].(string); rid != a["trace_id"] || !answered[rid] {
+			t.Errorf("request_id %v: want the trace id %v, as answered in X-Request-ID", a["request_id"], a["trace_id"])
 		}
 		tid, _ := a["trace_id"].(string)
 		if len(tid) != 32 || tid == "4bf92f3577b34da6a3ce929d0e0e4736" || seen[tid] {

@@ -131,12 +131,36 @@ var requestIDsUsed atomic.Bool
 
 // WithRequestID returns a copy of ctx that carries id as the request id.
 // logweave's handler writes it as request_id on every line logged with the
-// context. An empty id removes a request id set further up.
+// context. An empty id removes a request id set further up. It costs one
+// allocation (context.WithValue would cost two: the context, and the id
+// boxed in an interface).
 func WithRequestID(ctx context.Context, id string) context.Context {
 	if !requestIDsUsed.Load() {
 		requestIDsUsed.Store(true)
 	}
-	return context.WithValue(orBackground(ctx), requestIDKey{}, id)
+	return &requestIDContext{Context: orBackground(ctx), id: id}
+}
+
+// requestIDContext is a context that carries a request id. Its Value
+// answers with a pointer to the id it holds, which an interface holds
+// without an allocation of its own.
+type requestIDContext struct {
+	context.Context
+	id string
+}
+
+// Value returns a *string to the request id for requestIDKey, and asks
+// the parent for any other key.
+func (c *requestIDContext) Value(key any) any {
+	if _, ok := key.(requestIDKey); ok {
+		return &c.id
+	}
+	return c.Context.Value(key)
+}
+
+// String describes the context as context.WithValue's do.
+func (c *requestIDContext) String() string {
+	return fmt.Sprintf("%v.WithRequestID(%q)", c.Context, c.id)
 }
 
 // RequestID returns the request id ctx carries, or "" when it has none.
@@ -145,8 +169,10 @@ func RequestID(ctx context.Context) string {
 	if ctx == nil || !requestIDsUsed.Load() {
 		return ""
 	}
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if id, ok := ctx.Value(requestIDKey{}).(*string); ok {
+		return *id
+	}
+	return ""
 }
 
 // orBackground lets every function accept a nil context, as slog does.

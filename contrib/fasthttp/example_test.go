@@ -59,7 +59,7 @@ func ExampleLogger() {
 	fctx.Init(&req, nil, nil)
 	h(&fctx)
 	// Output:
-	// {"level":"WARN","msg":"order is late","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","id":7}
+	// {"level":"WARN","msg":"order is late","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736","id":7}
 }
 
 // A framework built on fasthttp runs its handlers between Begin and End,

@@ -130,8 +130,9 @@ func TestCases(t *testing.T) {
 			Name: "incoming traceparent", Method: "GET", Path: "/users/2",
 			Header: map[string]string{"traceparent": adaptertest.Traceparent},
 			Status: 200,
-			Want:   map[string]any{"trace_id": adaptertest.TraceID, "span_id": adaptertest.SpanID, "request_id": nil},
-			// Without a request id from the client, the trace id is one.
+			// Without a request id from the client, the trace id is one,
+			// answered and on the lines.
+			Want:      map[string]any{"trace_id": adaptertest.TraceID, "span_id": adaptertest.SpanID, "request_id": adaptertest.TraceID},
 			RequestID: adaptertest.TraceID,
 		},
 		{

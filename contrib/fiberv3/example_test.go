@@ -48,7 +48,7 @@ func Example() {
 	// {"level":"INFO","msg":"loading user","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","id":"42"}
 	// {"level":"INFO","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"req-1","http.request.method":"GET","http.route":"/users/:id","url.path":"/users/42","http.response.status_code":200,"http.request.body.size":0,"http.response.body.size":11,"network.protocol.version":"1.1","server.address":"example.com"}
 	// X-Request-ID: req-1
-	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","http.route":"/teapot","url.path":"/teapot","http.response.status_code":418,"http.request.body.size":0,"http.response.body.size":15,"network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","http.route":"/teapot","url.path":"/teapot","http.response.status_code":418,"http.request.body.size":0,"http.response.body.size":15,"network.protocol.version":"1.1","server.address":"example.com"}
 }
 
 func ExampleLogger() {
@@ -68,7 +68,7 @@ func ExampleLogger() {
 		panic(err)
 	}
 	// Output:
-	// {"level":"WARN","msg":"order is late","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","id":"7"}
+	// {"level":"WARN","msg":"order is late","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736","id":"7"}
 }
 
 // stable drops the fields that change from run to run (time, span ids,

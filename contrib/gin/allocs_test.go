@@ -59,7 +59,9 @@ func BenchmarkMiddleware(b *testing.B) {
 
 // TestAllocations pins what a request costs over the bare engine. With the
 // access line: the trace context in the request's context and the
-// X-Request-ID header (adapter.Recorder.Start: 4), the request copy that
+// X-Request-ID header (adapter.Recorder.Start: 4, and one more when no
+// request id arrived, which puts the trace id in the context as the
+// request id), the request copy that
 // carries the new context (1), the request's state for Logger and Gin's
 // writer (1), and the line (slog's record past five attributes, the client
 // address: 2). The adapter's Flight, the writer and body wrappers, is pooled.

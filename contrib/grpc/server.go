@@ -109,13 +109,9 @@ func (c *config) streamServer(srv any, ss grpc.ServerStream, info *grpc.StreamSe
 
 // requestIDHeader is the response header metadata that hands the request
 // id back to the client, as httplog's X-Request-ID does: the one the
-// client sent, or else the trace id.
+// client sent, or else the trace id (see extract).
 func requestIDHeader(ctx context.Context) metadata.MD {
-	id := tracectx.RequestID(ctx)
-	if id == "" {
-		id = trace.SpanContextFromContext(ctx).TraceID().String()
-	}
-	return metadata.MD{RequestIDMetadataKey: []string{id}}
+	return metadata.MD{RequestIDMetadataKey: []string{tracectx.RequestID(ctx)}}
 }
 
 // RequestIDMetadataKey is the response header that carries the request id.
@@ -125,8 +121,15 @@ const RequestIDMetadataKey = "x-request-id"
 // tracectx.ExtractOrStart. As in httplog, a trace that arrived from the
 // caller stays as it came: the lines carry the caller's span id, the one
 // span the tracing back end knows when this server records none itself.
+//
+// Without a request id from the client, the trace id is the request id
+// too, in the context as in the x-request-id answered, so that every line
+// has the request_id the client was told (one allocation).
 func (c *config) extract(ctx context.Context) context.Context {
 	ctx, _ = tracectx.ExtractOrStart(ctx, c.prop, &incomingCarrier{ctx: ctx})
+	if tracectx.RequestID(ctx) == "" {
+		ctx = tracectx.WithRequestID(ctx, trace.SpanContextFromContext(ctx).TraceID().String())
+	}
 	return ctx
 }
 

@@ -79,6 +79,17 @@ func TestService(t *testing.T) {
 	if code := postJSON(`{"email": `); code != http.StatusBadRequest {
 		t.Errorf("POST /orders with broken JSON: %d, want 400", code)
 	}
+	// The X-Request-ID a customer would quote, for a request that sent
+	// none: the lines are found by request_id.
+	quoted := func() string {
+		resp, err := http.PostForm(base+"/payments", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.Header.Get("X-Request-ID")
+	}()
 	if code := post("/payments", nil); code != http.StatusPaymentRequired {
 		t.Errorf("POST /payments: %d", code)
 	}
@@ -128,6 +139,7 @@ func TestService(t *testing.T) {
 	defer f.Close()
 	byMsg := map[string]map[string]any{}
 	orders := 0
+	var byQuoted []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if strings.Contains(sc.Text(), "ann@example.com") || strings.Contains(sc.Text(), "bob@example.com") || strings.Contains(sc.Text(), "4242424242424242") ||
@@ -142,9 +154,15 @@ func TestService(t *testing.T) {
 		if m["msg"] == "order placed" {
 			orders++
 		}
+		if m["request_id"] == quoted {
+			byQuoted = append(byQuoted, m["msg"].(string))
+		}
 	}
 	if orders != 2 {
 		t.Errorf("%d orders logged, want the form's and the JSON one", orders)
+	}
+	if quoted == "" || fmt.Sprint(byQuoted) != "[payment failed http request]" {
+		t.Errorf("lines with request_id %q (the X-Request-ID answered): %v, want the payment's and its access line", quoted, byQuoted)
 	}
 	reload := byMsg["configuration reloaded"]
 	if reload == nil || fmt.Sprint(reload["applied"]) != "[level]" || fmt.Sprint(reload["restart_required"]) != "[output.path]" || reload["level"] != "WARN" {

@@ -60,9 +60,9 @@ func Example() {
 		serve(httptest.NewRecorder(), req)
 	}
 	// Output:
-	// {"level":"INFO","msg":"loading user","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}
-	// {"level":"INFO","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","http.route":"/users/:id","url.path":"/users/42","http.response.status_code":200,"http.request.body.size":0,"http.response.body.size":9,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
-	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","url.path":"/nowhere","http.response.status_code":404,"http.request.body.size":0,"http.response.body.size":19,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"INFO","msg":"loading user","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736"}
+	// {"level":"INFO","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","http.route":"/users/:id","url.path":"/users/42","http.response.status_code":200,"http.request.body.size":0,"http.response.body.size":9,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
+	// {"level":"WARN","msg":"http request","service.name":"api","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"GET","url.path":"/nowhere","http.response.status_code":404,"http.request.body.size":0,"http.response.body.size":19,"client.address":"192.0.2.1","network.protocol.version":"1.1","server.address":"example.com"}
 }
 
 // An adapter for a framework with a request type of its own reads the
@@ -82,6 +82,6 @@ func ExampleRecorder_Log() {
 	})
 	fmt.Println("X-Request-ID:", out.Get("X-Request-ID"))
 	// Output:
-	// {"level":"INFO","msg":"http request","service.name":"shop","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"POST","http.route":"/orders","url.path":"/orders","http.response.status_code":201,"http.request.body.size":120,"http.response.body.size":37,"network.protocol.version":"1.1"}
+	// {"level":"INFO","msg":"http request","service.name":"shop","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","request_id":"4bf92f3577b34da6a3ce929d0e0e4736","http.request.method":"POST","http.route":"/orders","url.path":"/orders","http.response.status_code":201,"http.request.body.size":120,"http.response.body.size":37,"network.protocol.version":"1.1"}
 	// X-Request-ID: 4bf92f3577b34da6a3ce929d0e0e4736
 }

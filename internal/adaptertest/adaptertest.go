@@ -85,6 +85,12 @@ func CheckFields(t testing.TB, line, want map[string]any) {
 	t.Helper()
 	for k, w := range want {
 		got, ok := line[k]
+		if other, same := w.(SameAs); same {
+			if !ok || got != line[string(other)] {
+				t.Errorf("%s = %v, want the value of %s, %v", k, got, other, line[string(other)])
+			}
+			continue
+		}
 		switch {
 		case w == nil && ok:
 			t.Errorf("%s = %v, want it absent", k, got)
@@ -103,6 +109,10 @@ func CheckFields(t testing.TB, line, want map[string]any) {
 		}
 	}
 }
+
+// SameAs, as a wanted value, wants the value the line has under the key
+// it names: request_id SameAs("trace_id") when no request id arrived.
+type SameAs string
 
 // Case is one request of an adapter's table and what must come of it.
 type Case struct {

@@ -38,6 +38,9 @@ func TestCheckFields(t *testing.T) {
 		{"a number wanted as float stays a float", map[string]any{"http.response.status_code": float64(404)}, 0},
 		{"missing", map[string]any{"error.type": "500"}, 1},
 		{"present but wanted absent", map[string]any{"panic": nil}, 1},
+		{"same as another field", map[string]any{"error.message": adaptertest.SameAs("panic")}, 1}, // absent
+		{"same as another field, present", map[string]any{"panic": adaptertest.SameAs("panic")}, 0},
+		{"not the same", map[string]any{"level": adaptertest.SameAs("panic")}, 1},
 	}
 	for _, c := range cases {
 		r := &recorder{TB: t}

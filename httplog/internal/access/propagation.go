@@ -26,10 +26,14 @@ func (c *Config) Begin(ctx context.Context, in, out propagation.TextMapCarrier) 
 	}
 	if c.requestIDHeader != "" {
 		// Without a request id from the client, the trace id serves as
-		// one: the client quotes it, and every line carries it as trace_id.
+		// one, and the context carries it as the request id too: every
+		// line then has request_id equal to the X-Request-ID the client
+		// was answered with, so the id a customer quotes finds them by
+		// that one field, whoever made it up (one allocation).
 		id := tracectx.RequestID(ctx)
 		if id == "" {
 			id = tracectx.TraceIDText(in, trace.SpanContextFromContext(ctx).TraceID())
+			ctx = tracectx.WithRequestID(ctx, id)
 		}
 		if h, ok := out.(propagation.HeaderCarrier); ok && h != nil {
 			h[c.requestIDHeader] = []string{id} // already canonical: Set would canonicalize it again
