@@ -53,27 +53,3 @@ func TestNeedsQuote(t *testing.T) {
 		}
 	}
 }
-
-func TestUnescape(t *testing.T) {
-	for in, want := range map[string]string{
-		`plain`:                  "plain",
-		`a\"b\\c\/d`:             `a"b\c/d`,
-		`\b\f\n\r\t`:             "\b\f\n\r\t",
-		`\u00e9\u00E9`:           "éé",
-		`\ud83d\ude00`:           "\U0001F600",
-		`\ud83d`:                 "\uFFFD",
-		`\ud83dx`:                "\uFFFDx",
-		`\ude00\ud83d`:           "\uFFFD\uFFFD",
-		`\ud83d\u0041`:           "\uFFFDA",
-		`\u001b`:                 "\x1b",
-		"\xff":                   "\xff",
-		`\uzzzz`:                 "\uFFFDzzzz",
-		`trailing\`:              "trailing",
-		`\u12`:                   "\uFFFD12",
-		`mixed \u0041 and \n ok`: "mixed A and \n ok",
-	} {
-		if got := string(appendUnescaped(nil, []byte(in))); got != want {
-			t.Errorf("%s: got %q, want %q", in, got, want)
-		}
-	}
-}

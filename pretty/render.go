@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"time"
+
+	"github.com/logweave/logweave/internal/jsonenc"
 )
 
 // The keys logweave writes besides slog's built-in ones. They are
@@ -163,7 +165,7 @@ func (r *renderer) entry(d []byte) {
 	trace := col[kindTrace] >= 0
 	for _, m := range r.members {
 		if m.kind == kindAttr || m.kind == kindTraceExtra && !trace {
-			r.prefix = appendUnescaped(r.prefix[:0], m.key.of(d))
+			r.prefix = jsonenc.AppendUnescaped(r.prefix[:0], m.key.of(d))
 			r.value(d, m.val)
 		}
 	}
@@ -226,7 +228,7 @@ func (r *renderer) str(raw []byte) []byte {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return raw
 	}
-	r.scratch = appendUnescaped(r.scratch[:0], raw)
+	r.scratch = jsonenc.AppendUnescaped(r.scratch[:0], raw)
 	return r.scratch
 }
 
@@ -472,7 +474,7 @@ func (r *renderer) value(d []byte, v span) {
 					break
 				}
 				i, flat = next, true
-				r.prefix = appendUnescaped(append(r.prefix[:n], '.'), key.of(d))
+				r.prefix = jsonenc.AppendUnescaped(append(r.prefix[:n], '.'), key.of(d))
 				r.value(d, val)
 			}
 			r.prefix = r.prefix[:n]

@@ -174,3 +174,45 @@ func ExampleAppendString() {
 	fmt.Println(string(line))
 	// Output: {"msg":"bad \ufffd byte, \"quote\" and\nnewline","time":"2026-11-21T10:22:33.123Z"}
 }
+
+func TestAppendUnescaped(t *testing.T) {
+	for in, want := range map[string]string{
+		`plain`:                  "plain",
+		`a\"b\\c\/d`:             `a"b\c/d`,
+		`\b\f\n\r\t`:             "\b\f\n\r\t",
+		`\u00e9\u00E9`:           "éé",
+		`\ud83d\ude00`:           "\U0001F600",
+		`\ud83d`:                 "\uFFFD",
+		`\ud83dx`:                "\uFFFDx",
+		`\ude00\ud83d`:           "\uFFFD\uFFFD",
+		`\ud83d\u0041`:           "\uFFFDA",
+		`\u001b`:                 "\x1b",
+		"\xff":                   "\xff",
+		`\uzzzz`:                 "\uFFFDzzzz",
+		`trailing\`:              "trailing",
+		`\u12`:                   "\uFFFD12",
+		`mixed \u0041 and \n ok`: "mixed A and \n ok",
+	} {
+		if got := string(jsonenc.AppendUnescaped(nil, []byte(in))); got != want {
+			t.Errorf("%s: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzAppendUnescaped: for the content of any valid JSON string,
+// AppendUnescaped decodes what encoding/json decodes.
+func FuzzAppendUnescaped(f *testing.F) {
+	for _, s := range []string{`plain`, `a\"b\\c`, `\u00e9`, `\ud83d\ude00`, `\ud83d`, `\n\t`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		quoted := []byte(`"` + content + `"`)
+		var want string
+		if json.Unmarshal(quoted, &want) != nil {
+			return // not the content of a valid JSON string
+		}
+		if got := string(jsonenc.AppendUnescaped(nil, []byte(content))); string([]rune(got)) != want { // []rune: invalid bytes as U+FFFD, as encoding/json reads them
+			t.Fatalf("%q: got %q, encoding/json %q", content, got, want)
+		}
+	})
+}
