@@ -93,29 +93,53 @@ const (
 	dIP
 )
 
-// builtins describes each built-in detector: its name, whether Default
-// turns it on, and its partial style.
-var builtins = [builtinCount]struct {
-	name    string
-	on      bool
-	partial partialFunc
-}{
-	dEmail:        {Email, true, partialEmail},
-	dPhone:        {Phone, true, keepEnds(3, 4)},
-	dCNID:         {CNID, true, keepEnds(3, 4)},
-	dCard:         {Card, true, keepEnds(0, 4)},
-	dIBAN:         {IBAN, true, keepEnds(2, 4)},
-	dJWT:          {JWT, true, partialJWT},
-	dBearer:       {Bearer, true, fullOnly},
-	dURLPassword:  {URLPassword, true, fullOnly},
-	dParam:        {Param, true, fullOnly},
-	dPrivateKey:   {PrivateKey, true, fullOnly},
-	dAWSKey:       {AWSKey, true, keepPrefix("AKIA", "ASIA")},
-	dGitHubToken:  {GitHubToken, true, keepPrefix("github_pat_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_")},
-	dSlackToken:   {SlackToken, true, keepPrefix("xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-")},
-	dStripeKey:    {StripeKey, true, keepPrefix("sk_live_", "rk_live_", "sk_test_", "rk_test_")},
-	dGoogleAPIKey: {GoogleAPIKey, true, keepPrefix("AIza")},
-	dIP:           {IP, false, partialIP},
+// builtinDetector describes a built-in detector: its name, whether Default
+// turns it on, its partial style, and the bytes that trigger the scanner's
+// handler that finds it (buildTriggers). Each detector's description is in
+// its file, detect_NAME.go, beside its finder and validators.
+type builtinDetector struct {
+	name     string
+	on       bool
+	partial  partialFunc
+	triggers []trigger
+}
+
+// builtins holds the built-in detectors by id.
+//
+// Adding a built-in detector:
+//
+//  1. write detect_NAME.go: its description (a builtinDetector, with the
+//     triggers its finder needs: the bytes at which a match can be told
+//     apart, after which classes of byte), the finder and its
+//     validators, which read the candidate in place and never allocate;
+//  2. here: its exported name above, its detID, and its row below;
+//  3. in scan.go, give it a handler constant (hNone, ...) and a case in
+//     findFrom's switch that calls its finder; or, where its trigger is
+//     one that another detector has already (the same bytes after the
+//     same classes: buildTriggers refuses two handlers for one), call it
+//     from that trigger's handler (onDigit, onAt, onColon, or the
+//     hUnderscore case). The dispatch is a switch, not a table of
+//     functions, and each finder is called straight from it, because it
+//     runs on every trigger;
+//  4. list it in the package documentation (doc.go), and give it cases in
+//     the tests (TestStyles, the corpus, the fuzz seeds).
+var builtins = [builtinCount]builtinDetector{
+	dEmail:        emailDetector,
+	dPhone:        phoneDetector,
+	dCNID:         cnIDDetector,
+	dCard:         cardDetector,
+	dIBAN:         ibanDetector,
+	dJWT:          jwtDetector,
+	dBearer:       bearerDetector,
+	dURLPassword:  urlPasswordDetector,
+	dParam:        paramDetector,
+	dPrivateKey:   privateKeyDetector,
+	dAWSKey:       awsKeyDetector,
+	dGitHubToken:  gitHubTokenDetector,
+	dSlackToken:   slackTokenDetector,
+	dStripeKey:    stripeKeyDetector,
+	dGoogleAPIKey: googleAPIKeyDetector,
+	dIP:           ipDetector,
 }
 
 // Detectors returns the names of the built-in detectors, in a fixed order.
@@ -129,8 +153,8 @@ func Detectors() []string {
 
 // builtinByName returns the id of the built-in detector called name.
 func builtinByName(name string) (detID, bool) {
-	for i, b := range builtins {
-		if b.name == name {
+	for i := range builtins {
+		if builtins[i].name == name { // not a copy of each description
 			return detID(i), true
 		}
 	}

@@ -2,8 +2,6 @@ package redact
 
 import (
 	"encoding/json"
-	"unicode/utf16"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/logweave/logweave/internal/jsonenc"
@@ -223,72 +221,8 @@ func (w *jsonWalk) text(start, end int) string {
 		}
 		return unsafe.String(&raw[0], len(raw))
 	}
-	w.buf = unescapeJSON(w.buf[:0], raw)
+	w.buf = jsonenc.AppendUnescaped(w.buf[:0], raw)
 	return string(w.buf)
-}
-
-// unescapeJSON appends the text of the contents of a valid JSON string.
-// A lone UTF-16 surrogate becomes U+FFFD, as encoding/json decodes it.
-func unescapeJSON(dst, raw []byte) []byte {
-	for i := 0; i < len(raw); i++ {
-		b := raw[i]
-		if b != '\\' || i+1 >= len(raw) {
-			dst = append(dst, b)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, n := jsonHex4(raw, i+1)
-			if n == 0 {
-				dst = append(dst, '\\', 'u')
-				continue
-			}
-			i += n
-			if utf16.IsSurrogate(r) {
-				r2, n2 := rune(-1), 0
-				if i+2 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-					r2, n2 = jsonHex4(raw, i+3)
-				}
-				if d := utf16.DecodeRune(r, r2); n2 > 0 && d != utf8.RuneError {
-					r = d
-					i += 2 + n2
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			dst = utf8.AppendRune(dst, r)
-		default: // '"', '\\', '/'
-			dst = append(dst, raw[i])
-		}
-	}
-	return dst
-}
-
-// jsonHex4 reads the four hexadecimal digits of a \u escape at i, and
-// returns the rune and 4, or 0 and 0 when they are not there.
-func jsonHex4(raw []byte, i int) (rune, int) {
-	if i+4 > len(raw) {
-		return 0, 0
-	}
-	var r rune
-	for _, b := range raw[i : i+4] {
-		if !isHex[b] {
-			return 0, 0
-		}
-		r = r<<4 | rune(hexValue(b))
-	}
-	return r, 4
 }
 
 // jsonStringEnd returns the end, after the closing quote, of the JSON

@@ -104,23 +104,6 @@ func keepEnds(pre, suf int) partialFunc {
 	}
 }
 
-// partialEmail keeps the first character of the local part and the domain:
-// "a***@example.com". Without an '@' (a tagged field that holds something
-// else) it keeps the first character only.
-func partialEmail(dst []byte, match, _ string) []byte {
-	at := strings.LastIndexByte(match, '@')
-	local, domain := match, ""
-	if at >= 0 {
-		local, domain = match[:at], match[at:]
-	}
-	if local != "" {
-		_, w := utf8.DecodeRuneInString(local)
-		dst = append(dst, local[:w]...)
-	}
-	dst = append(dst, "***"...)
-	return append(dst, domain...)
-}
-
 // keepPrefix returns a partialFunc that keeps the match up to and
 // including the end of the first of prefixes found at its start, then the
 // mask: "ghp_[REDACTED]". A match with none of them is masked fully.
@@ -134,31 +117,6 @@ func keepPrefix(prefixes ...string) partialFunc {
 		}
 		return append(dst, mask...)
 	}
-}
-
-// partialJWT keeps the header, which says only how the token is signed,
-// and masks the claims and the signature.
-func partialJWT(dst []byte, match, mask string) []byte {
-	if dot := strings.IndexByte(match, '.'); dot > 0 {
-		dst = append(dst, match[:dot+1]...)
-	}
-	return append(dst, mask...)
-}
-
-// partialIP keeps the network part of an address: the first three bytes
-// of an IPv4 address ("203.0.113.*"), and for any other text the fixed
-// keepEnds rule.
-func partialIP(dst []byte, match, mask string) []byte {
-	if dot := strings.LastIndexByte(match, '.'); dot > 0 && !strings.Contains(match, ":") {
-		dst = append(dst, match[:dot+1]...)
-		return append(dst, '*')
-	}
-	if c := strings.IndexByte(match, ':'); c > 0 {
-		// IPv6: keep the first group, the routing prefix's start.
-		dst = append(dst, match[:c+1]...)
-		return append(dst, '*')
-	}
-	return keepEnds(0, 0)(dst, match, mask)
 }
 
 // fullOnly is the partialFunc of detectors with nothing safe to keep.

@@ -170,34 +170,81 @@ func (p *Policy) counter(name string) *atomic.Uint64 {
 	return n
 }
 
-// compile checks c and builds its rules. p.mu is held.
+// compile checks c and builds its rules. p.mu is held. Each part of c is
+// checked, and compiled, by a function of its own, in this order, and
+// the first error stops it; counters are made only once all of c is
+// known to be right.
 func (p *Policy) compile(c Config) (*compiled, error) {
-	cc := &compiled{mask: c.Mask}
+	cc := &compiled{}
+	if err := cc.compileMask(c.Mask); err != nil {
+		return nil, err
+	}
+	if err := cc.compileHMAC(c.HMACKey); err != nil {
+		return nil, err
+	}
+	if err := cc.compileKeys(c.Keys, c.Allow); err != nil {
+		return nil, err
+	}
+	known, err := detectorNames(c.Custom)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkDetectors(c, known); err != nil {
+		return nil, err
+	}
+	if err := p.checkStyles(c, known, cc.hmac != nil); err != nil {
+		return nil, err
+	}
+	p.compileDetectors(cc, c)
+	cc.buildTriggers()
+	return cc, nil
+}
+
+// compileMask checks and sets the mask text, DefaultMask for "".
+func (cc *compiled) compileMask(mask string) error {
+	cc.mask = mask
 	if cc.mask == "" {
 		cc.mask = DefaultMask
 	}
 	if !utf8.ValidString(cc.mask) {
-		return nil, fmt.Errorf("redact: Mask %q is not valid UTF-8: want text", c.Mask)
+		return fmt.Errorf("redact: Mask %q is not valid UTF-8: want text", mask)
 	}
-	if c.HMACKey != "" {
-		if len(c.HMACKey) < minHMACKey {
-			return nil, fmt.Errorf("redact: HMACKey is %d bytes: want at least %d bytes of secret", len(c.HMACKey), minHMACKey)
-		}
-		cc.hmac = newPseudonymizer([]byte(c.HMACKey))
-	}
-	keys, err := newKeyTable(append(DefaultKeys(), c.Keys...), defaultExactKeys, append(DefaultAllow(), c.Allow...))
-	if err != nil {
-		return nil, fmt.Errorf("redact: Keys/Allow: %w", err)
-	}
-	cc.keys = keys
+	return nil
+}
 
-	// Names: built-ins, then custom detectors, each once.
+// compileHMAC checks the HMAC key, if there is one, and makes the
+// pseudonymizer it keys.
+func (cc *compiled) compileHMAC(key string) error {
+	if key == "" {
+		return nil
+	}
+	if len(key) < minHMACKey {
+		return fmt.Errorf("redact: HMACKey is %d bytes: want at least %d bytes of secret", len(key), minHMACKey)
+	}
+	cc.hmac = newPseudonymizer([]byte(key))
+	return nil
+}
+
+// compileKeys builds the key table: the default sensitive and allowlisted
+// keys with keys and allow added.
+func (cc *compiled) compileKeys(keys, allow []string) error {
+	t, err := newKeyTable(append(DefaultKeys(), keys...), defaultExactKeys, append(DefaultAllow(), allow...))
+	if err != nil {
+		return fmt.Errorf("redact: Keys/Allow: %w", err)
+	}
+	cc.keys = t
+	return nil
+}
+
+// detectorNames checks the custom detectors and returns the names that
+// Detectors and Styles may use: the built-ins', then the custom
+// detectors', each once, and the counters "key" and "tag".
+func detectorNames(custom []Detector) (map[string]bool, error) {
 	known := map[string]bool{KeyCounter: true, TagCounter: true}
 	for _, b := range builtins {
 		known[b.name] = true
 	}
-	customs := make(map[string]Detector, len(c.Custom))
-	for i, d := range c.Custom {
+	for i, d := range custom {
 		if d == nil {
 			return nil, fmt.Errorf("redact: Custom[%d] is nil: want a Detector", i)
 		}
@@ -209,38 +256,56 @@ func (p *Policy) compile(c Config) (*compiled, error) {
 			return nil, fmt.Errorf("redact: Custom[%d] is named %q, which is taken: want another name", i, name)
 		}
 		known[name] = true
-		customs[name] = d
 	}
+	return known, nil
+}
+
+// checkDetectors checks that Detectors names only detectors, in name
+// order.
+func (p *Policy) checkDetectors(c Config, known map[string]bool) error {
 	for _, name := range slices.Sorted(mapKeys(c.Detectors)) {
 		if !known[name] || name == KeyCounter || name == TagCounter {
-			return nil, fmt.Errorf("redact: Detectors: no detector named %q: want one of %s", name, strings.Join(p.names(c), ", "))
+			return fmt.Errorf("redact: Detectors: no detector named %q: want one of %s", name, strings.Join(p.names(c), ", "))
 		}
 	}
+	return nil
+}
+
+// checkStyles checks, in name order, that Styles names detectors or
+// "key", each with a style it can have: Partial is not one for "key",
+// HMAC needs an HMAC key (hmac).
+func (p *Policy) checkStyles(c Config, known map[string]bool, hmac bool) error {
 	for _, name := range slices.Sorted(mapKeys(c.Styles)) {
 		style := c.Styles[name]
 		if !known[name] || name == TagCounter {
-			return nil, fmt.Errorf("redact: Styles: no detector named %q: want one of %s or %q", name, strings.Join(p.names(c), ", "), KeyCounter)
+			return fmt.Errorf("redact: Styles: no detector named %q: want one of %s or %q", name, strings.Join(p.names(c), ", "), KeyCounter)
 		}
 		switch style {
 		case Full, Partial:
 			if style == Partial && name == KeyCounter {
-				return nil, fmt.Errorf("redact: Styles[%q] is %q: values under sensitive keys have nothing safe to keep; want %q or %q", name, style, Full, HMAC)
+				return fmt.Errorf("redact: Styles[%q] is %q: values under sensitive keys have nothing safe to keep; want %q or %q", name, style, Full, HMAC)
 			}
 		case HMAC:
-			if cc.hmac == nil {
-				return nil, fmt.Errorf("redact: Styles[%q] is %q: set HMACKey to key the pseudonyms", name, style)
+			if !hmac {
+				return fmt.Errorf("redact: Styles[%q] is %q: set HMACKey to key the pseudonyms", name, style)
 			}
 		default:
-			return nil, fmt.Errorf("redact: Styles[%q] is %q: want %q, %q or %q", name, style, Full, Partial, HMAC)
+			return fmt.Errorf("redact: Styles[%q] is %q: want %q, %q or %q", name, style, Full, Partial, HMAC)
 		}
 	}
+	return nil
+}
+
+// compileDetectors turns the built-in detectors on or off, gives each
+// detector and the key rule its style and counter, and lists the custom
+// detectors that are on. c has been checked.
+func (p *Policy) compileDetectors(cc *compiled, c Config) {
 	styleOf := func(name string) Style {
 		if s, ok := c.Styles[name]; ok {
 			return s
 		}
 		return Full
 	}
-
 	for i, b := range builtins {
 		on := b.on
 		if v, ok := c.Detectors[b.name]; ok {
@@ -264,8 +329,6 @@ func (p *Policy) compile(c Config) (*compiled, error) {
 	cc.keyStyle = styleOf(KeyCounter)
 	cc.keyCount = p.counter(KeyCounter)
 	cc.tagCount = p.counter(TagCounter)
-	cc.buildTriggers()
-	return cc, nil
 }
 
 // names lists the detector names c may use, for error messages.

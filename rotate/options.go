@@ -204,14 +204,46 @@ type config struct {
 }
 
 // validate checks opts for path and fills in the defaults. Errors name the
-// field, the bad value and what is wanted.
+// field, the bad value and what is wanted. Each group of fields is checked
+// and filled in by a method of its own, in this order; the first error
+// stops it.
 func validate(path string, opts Options) (*config, error) {
 	c := &config{Options: opts}
+	if err := c.setPath(path); err != nil {
+		return nil, err
+	}
+	if err := c.checkMaxSize(); err != nil {
+		return nil, err
+	}
+	if err := c.setSchedule(); err != nil {
+		return nil, err
+	}
+	if err := c.checkRetention(); err != nil {
+		return nil, err
+	}
+	if err := c.setCompressCPU(); err != nil {
+		return nil, err
+	}
+	if err := c.setModes(); err != nil {
+		return nil, err
+	}
+	c.setLocation()
+	if err := c.setSymlink(); err != nil {
+		return nil, err
+	}
+	c.setCheckInterval()
+	c.setHooks()
+	return c, nil
+}
+
+// setPath checks the file's path and sets its directory, its name and the
+// prefix and extension of its backups' names.
+func (c *config) setPath(path string) error {
 	if path == "" {
-		return nil, fmt.Errorf("rotate: empty path: want the log file's name")
+		return fmt.Errorf("rotate: empty path: want the log file's name")
 	}
 	if strings.HasSuffix(path, string(filepath.Separator)) {
-		return nil, fmt.Errorf("rotate: path %q: want a file name, not a directory", path)
+		return fmt.Errorf("rotate: path %q: want a file name, not a directory", path)
 	}
 	c.path = filepath.Clean(path)
 	c.dir, c.base = filepath.Split(c.path)
@@ -219,21 +251,31 @@ func validate(path string, opts Options) (*config, error) {
 		c.dir = "."
 	}
 	if c.base == "." || c.base == ".." || c.base == string(filepath.Separator) {
-		return nil, fmt.Errorf("rotate: path %q: want a file name, not a directory", path)
+		return fmt.Errorf("rotate: path %q: want a file name, not a directory", path)
 	}
 	c.ext = filepath.Ext(c.base)
 	c.prefix = strings.TrimSuffix(c.base, c.ext) + "-"
+	return nil
+}
 
-	if opts.MaxSize < 0 {
-		return nil, fmt.Errorf("rotate: MaxSize %d: want a size in bytes > 0 (or 0 for no size limit)", opts.MaxSize)
+// checkMaxSize checks MaxSize.
+func (c *config) checkMaxSize() error {
+	if c.Options.MaxSize < 0 {
+		return fmt.Errorf("rotate: MaxSize %d: want a size in bytes > 0 (or 0 for no size limit)", c.Options.MaxSize)
 	}
-	if opts.Interval < 0 || (opts.Interval > 0 && opts.Interval < time.Second) {
-		return nil, fmt.Errorf("rotate: Interval %v: want at least 1s (or 0 for no interval)", opts.Interval)
+	return nil
+}
+
+// setSchedule checks the rotation times, Interval and At, and sets the
+// times of day of At, sorted and each once.
+func (c *config) setSchedule() error {
+	if c.Options.Interval < 0 || (c.Options.Interval > 0 && c.Options.Interval < time.Second) {
+		return fmt.Errorf("rotate: Interval %v: want at least 1s (or 0 for no interval)", c.Options.Interval)
 	}
-	for _, s := range opts.At {
+	for _, s := range c.Options.At {
 		tod, ok := parseTimeOfDay(s)
 		if !ok {
-			return nil, fmt.Errorf("rotate: At %q: want a time of day as \"15:04\" or \"15:04:05\"", s)
+			return fmt.Errorf("rotate: At %q: want a time of day as \"15:04\" or \"15:04:05\"", s)
 		}
 		c.at = append(c.at, tod)
 	}
@@ -241,36 +283,61 @@ func validate(path string, opts Options) (*config, error) {
 		return (a.hour*3600 + a.min*60 + a.sec) - (b.hour*3600 + b.min*60 + b.sec)
 	})
 	c.at = slices.Compact(c.at)
-	if opts.MaxBackups < 0 {
-		return nil, fmt.Errorf("rotate: MaxBackups %d: want a count >= 0 (0 keeps any number)", opts.MaxBackups)
+	c.timeRotation = c.Options.Interval > 0 || len(c.at) > 0
+	return nil
+}
+
+// checkRetention checks the bounds on the backups: MaxBackups, MaxAge and
+// MaxTotalSize.
+func (c *config) checkRetention() error {
+	if c.Options.MaxBackups < 0 {
+		return fmt.Errorf("rotate: MaxBackups %d: want a count >= 0 (0 keeps any number)", c.Options.MaxBackups)
 	}
-	if opts.MaxAge < 0 {
-		return nil, fmt.Errorf("rotate: MaxAge %v: want a duration >= 0 (0 keeps any age)", opts.MaxAge)
+	if c.Options.MaxAge < 0 {
+		return fmt.Errorf("rotate: MaxAge %v: want a duration >= 0 (0 keeps any age)", c.Options.MaxAge)
 	}
-	if opts.MaxTotalSize < 0 {
-		return nil, fmt.Errorf("rotate: MaxTotalSize %d: want a size in bytes >= 0 (0 for no bound)", opts.MaxTotalSize)
+	if c.Options.MaxTotalSize < 0 {
+		return fmt.Errorf("rotate: MaxTotalSize %d: want a size in bytes >= 0 (0 for no bound)", c.Options.MaxTotalSize)
 	}
-	switch {
-	case !(opts.CompressCPU >= 0) || math.IsInf(opts.CompressCPU, 1):
-		return nil, fmt.Errorf("rotate: CompressCPU %v: want a share of the processors >= 0, such as 0.05 (0 for the default, 1 for no bound)", opts.CompressCPU)
-	case opts.CompressCPU == 0:
+	return nil
+}
+
+// setCompressCPU checks CompressCPU and sets the compressor's share of
+// the processors, DefaultCompressCPU for 0.
+func (c *config) setCompressCPU() error {
+	switch cpu := c.Options.CompressCPU; {
+	case !(cpu >= 0) || math.IsInf(cpu, 1):
+		return fmt.Errorf("rotate: CompressCPU %v: want a share of the processors >= 0, such as 0.05 (0 for the default, 1 for no bound)", cpu)
+	case cpu == 0:
 		c.compressCPU = DefaultCompressCPU
 	default:
-		c.compressCPU = opts.CompressCPU
+		c.compressCPU = cpu
 	}
-	if opts.FileMode&^fs.ModePerm != 0 {
-		return nil, fmt.Errorf("rotate: FileMode %v: want permission bits only, such as 0640", opts.FileMode)
+	return nil
+}
+
+// setModes checks FileMode and DirMode and sets the permissions of new
+// files (0640 for 0) and directories (0755 for 0).
+func (c *config) setModes() error {
+	if c.Options.FileMode&^fs.ModePerm != 0 {
+		return fmt.Errorf("rotate: FileMode %v: want permission bits only, such as 0640", c.Options.FileMode)
 	}
-	if opts.DirMode&^fs.ModePerm != 0 {
-		return nil, fmt.Errorf("rotate: DirMode %v: want permission bits only, such as 0755", opts.DirMode)
+	if c.Options.DirMode&^fs.ModePerm != 0 {
+		return fmt.Errorf("rotate: DirMode %v: want permission bits only, such as 0755", c.Options.DirMode)
 	}
-	c.fileMode, c.dirMode = opts.FileMode, opts.DirMode
+	c.fileMode, c.dirMode = c.Options.FileMode, c.Options.DirMode
 	if c.fileMode == 0 {
 		c.fileMode = 0o640
 	}
 	if c.dirMode == 0 {
 		c.dirMode = 0o755
 	}
+	return nil
+}
+
+// setLocation sets the time zone of At (time.Local for nil) and that of
+// backup names: UTC, or with LocalTime the Location.
+func (c *config) setLocation() {
 	if c.Location == nil {
 		c.Location = time.Local
 	}
@@ -278,23 +345,39 @@ func validate(path string, opts Options) (*config, error) {
 	if c.LocalTime {
 		c.nameLoc = c.Location
 	}
-	if opts.Symlink != "" {
-		c.symlink = opts.Symlink
-		if !filepath.IsAbs(c.symlink) {
-			c.symlink = filepath.Join(c.dir, c.symlink)
-		}
-		c.symlink = filepath.Clean(c.symlink)
-		if c.symlink == c.path {
-			return nil, fmt.Errorf("rotate: Symlink %q: names the log file itself; want another name", opts.Symlink)
-		}
+}
+
+// setSymlink checks Symlink and sets the link's path: a relative Symlink
+// is in the file's directory (setPath comes first).
+func (c *config) setSymlink() error {
+	if c.Options.Symlink == "" {
+		return nil
 	}
+	c.symlink = c.Options.Symlink
+	if !filepath.IsAbs(c.symlink) {
+		c.symlink = filepath.Join(c.dir, c.symlink)
+	}
+	c.symlink = filepath.Clean(c.symlink)
+	if c.symlink == c.path {
+		return fmt.Errorf("rotate: Symlink %q: names the log file itself; want another name", c.Options.Symlink)
+	}
+	return nil
+}
+
+// setCheckInterval sets how often the path is checked: every second for
+// 0, never for a negative CheckInterval.
+func (c *config) setCheckInterval() {
 	switch {
-	case opts.CheckInterval == 0:
+	case c.Options.CheckInterval == 0:
 		c.checkEvery = time.Second
-	case opts.CheckInterval > 0:
-		c.checkEvery = opts.CheckInterval
+	case c.Options.CheckInterval > 0:
+		c.checkEvery = c.Options.CheckInterval
 	}
-	c.timeRotation = c.Interval > 0 || len(c.at) > 0
+}
+
+// setHooks fills in the clock, and the file system's open, the idle timer
+// and the compressor's pause that tests may replace.
+func (c *config) setHooks() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -310,7 +393,6 @@ func validate(path string, opts Options) (*config, error) {
 	if c.pause == nil {
 		c.pause = sleepUnlessClosed
 	}
-	return c, nil
 }
 
 // nextRotation returns the first rotation time strictly after t, or the

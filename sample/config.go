@@ -229,28 +229,60 @@ func threshold(rate float64) (keepAll bool, bound uint64) {
 // nil, lends its burst table if the new one has the same size, so that
 // Update does not forget the counts. Unless build is set, compile only
 // checks, and allocates no table. Its errors lack the "sample: " prefix,
-// which the exported functions add.
+// which the exported functions add. Each rule is checked and compiled by
+// a method of its own, in the order of the rules' precedence; the first
+// error stops it.
 func compile(c Config, old *rules, build bool) (*rules, error) {
 	c = c.clone()
-	r := &rules{cfg: c, keepLevel: slog.LevelError}
-	if c.KeepLevel != nil {
-		r.keepLevel = *c.KeepLevel
+	r := &rules{cfg: c}
+	r.compileKeepLevel(c.KeepLevel)
+	if err := r.compileKeepAttrs(c.KeepAttrs); err != nil {
+		return nil, err
 	}
+	if err := r.compileTrace(c.Trace); err != nil {
+		return nil, err
+	}
+	if err := r.compileLevelRates(c.LevelRates); err != nil {
+		return nil, err
+	}
+	if err := r.compileBurst(c.Burst, old, build); err != nil {
+		return nil, err
+	}
+	if err := r.compileOverload(c.Overload); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
 
-	for i, m := range c.KeepAttrs {
+// compileKeepLevel sets the level from which records are always kept:
+// KeepLevel, or slog.LevelError.
+func (r *rules) compileKeepLevel(l *slog.Level) {
+	r.keepLevel = slog.LevelError
+	if l != nil {
+		r.keepLevel = *l
+	}
+}
+
+// compileKeepAttrs checks the attributes that keep a record and makes
+// their matchers.
+func (r *rules) compileKeepAttrs(ms []Match) error {
+	for i, m := range ms {
 		if m.Key == "" {
-			return nil, fmt.Errorf("keep_attrs[%d].key is empty: want the attribute's key, such as \"event\"", i)
+			return fmt.Errorf("keep_attrs[%d].key is empty: want the attribute's key, such as \"event\"", i)
 		}
 		r.matches = append(r.matches, newMatcher(m))
 		r.matchKeyLens |= 1 << (len(m.Key) & 63)
 	}
+	return nil
+}
 
-	t := c.Trace
+// compileTrace checks the trace rule and sets its bounds.
+func (r *rules) compileTrace(t TraceRule) error {
 	if err := fraction("trace.rate", t.Rate); err != nil {
-		return nil, err
+		return err
 	}
 	if t.DropOthers && !t.KeepSampled && t.Rate == 0 {
-		return nil, fmt.Errorf("trace.drop_others without trace.keep_sampled or trace.rate > 0 would drop every record of every trace: set one of them, or drop_others to false")
+		return fmt.Errorf("trace.drop_others without trace.keep_sampled or trace.rate > 0 would drop every record of every trace: set one of them, or drop_others to false")
 	}
 	r.traceOn = t.KeepSampled || t.Rate > 0
 	r.traceKeepSampled = t.KeepSampled
@@ -259,17 +291,22 @@ func compile(c Config, old *rules, build bool) (*rules, error) {
 	// the trace id's last 8 bytes are below Rate×2⁶³.
 	r.traceAll = t.Rate >= 1
 	r.traceBound = uint64(t.Rate * (1 << 63))
+	return nil
+}
 
+// compileLevelRates checks the per-level rates, in level order, and sets
+// the bound of each level's bucket.
+func (r *rules) compileLevelRates(rates map[slog.Level]float64) error {
 	for i := range r.levelAll {
 		r.levelAll[i] = true
 	}
-	for _, l := range slices.Sorted(maps.Keys(c.LevelRates)) {
-		v := c.LevelRates[l]
+	for _, l := range slices.Sorted(maps.Keys(rates)) {
+		v := rates[l]
 		if l != slog.LevelDebug && l != slog.LevelInfo && l != slog.LevelWarn && l != slog.LevelError {
-			return nil, fmt.Errorf("level_rates key %q: want DEBUG, INFO, WARN or ERROR (a rate covers its level up to the next one)", l.String())
+			return fmt.Errorf("level_rates key %q: want DEBUG, INFO, WARN or ERROR (a rate covers its level up to the next one)", l.String())
 		}
 		if err := fraction("level_rates."+l.String(), v); err != nil {
-			return nil, err
+			return err
 		}
 		b := levelBucket(l)
 		r.levelAll[b], r.levelBound[b] = threshold(v)
@@ -277,71 +314,81 @@ func compile(c Config, old *rules, build bool) (*rules, error) {
 			r.levelRatesOn = true
 		}
 	}
+	return nil
+}
 
-	b := c.Burst
+// compileBurst checks the burst rule and, when it is on, sets its limits
+// and (with build) its counter table: old's when it has the same size.
+func (r *rules) compileBurst(b BurstRule, old *rules, build bool) error {
 	switch {
 	case b.First < 0:
-		return nil, fmt.Errorf("burst.first %d: want the number of records kept per key and interval, >= 0", b.First)
+		return fmt.Errorf("burst.first %d: want the number of records kept per key and interval, >= 0", b.First)
 	case b.Thereafter < 0:
-		return nil, fmt.Errorf("burst.thereafter %d: want N to keep every Nth record after the first ones, or 0 to drop them, >= 0", b.Thereafter)
+		return fmt.Errorf("burst.thereafter %d: want N to keep every Nth record after the first ones, or 0 to drop them, >= 0", b.Thereafter)
 	case b.Interval < 0:
-		return nil, fmt.Errorf("burst.interval %v: want a duration > 0, such as \"1s\" (0 means 1s)", time.Duration(b.Interval))
+		return fmt.Errorf("burst.interval %v: want a duration > 0, such as \"1s\" (0 means 1s)", time.Duration(b.Interval))
 	case b.Slots < 0 || b.Slots > maxSlots:
-		return nil, fmt.Errorf("burst.slots %d: want a table size from 1 to %d (0 means %d)", b.Slots, maxSlots, defaultSlots)
+		return fmt.Errorf("burst.slots %d: want a table size from 1 to %d (0 means %d)", b.Slots, maxSlots, defaultSlots)
 	}
-	if b.First > 0 || b.Thereafter > 0 {
-		r.burstOn = true
-		r.burstFirst = uint64(b.First)
-		r.burstThereafter = uint64(b.Thereafter)
-		if b.Thereafter > 1 {
-			r.burstBound = math.MaxUint64/uint64(b.Thereafter) + 1
-		}
-		r.burstInterval = int64(b.Interval)
-		if r.burstInterval == 0 {
-			r.burstInterval = int64(defaultInterval)
-		}
-		r.burstKey = b.Key
-		slots := b.Slots
-		if slots == 0 {
-			slots = defaultSlots
-		}
-		switch {
-		case !build:
-		case old != nil && old.table != nil && old.table.size() == nextPow2(slots):
-			r.table = old.table
-		default:
-			r.table = newTable(slots)
-		}
+	if b.First == 0 && b.Thereafter == 0 {
+		return nil
 	}
+	r.burstOn = true
+	r.burstFirst = uint64(b.First)
+	r.burstThereafter = uint64(b.Thereafter)
+	if b.Thereafter > 1 {
+		r.burstBound = math.MaxUint64/uint64(b.Thereafter) + 1
+	}
+	r.burstInterval = int64(b.Interval)
+	if r.burstInterval == 0 {
+		r.burstInterval = int64(defaultInterval)
+	}
+	r.burstKey = b.Key
+	slots := b.Slots
+	if slots == 0 {
+		slots = defaultSlots
+	}
+	switch {
+	case !build:
+	case old != nil && old.table != nil && old.table.size() == nextPow2(slots):
+		r.table = old.table
+	default:
+		r.table = newTable(slots)
+	}
+	return nil
+}
 
-	o := c.Overload
+// compileOverload checks the overload rule and, when it is on, sets its
+// rates, window and level.
+func (r *rules) compileOverload(o OverloadRule) error {
 	switch {
 	case math.IsNaN(o.EnterAbove) || math.IsInf(o.EnterAbove, 0) || o.EnterAbove < 0:
-		return nil, fmt.Errorf("overload.enter_above %v: want records per second > 0, or 0 to turn overload mode off", o.EnterAbove)
+		return fmt.Errorf("overload.enter_above %v: want records per second > 0, or 0 to turn overload mode off", o.EnterAbove)
 	case math.IsNaN(o.ExitBelow) || o.ExitBelow < 0:
-		return nil, fmt.Errorf("overload.exit_below %v: want records per second >= 0 (0 means half of enter_above)", o.ExitBelow)
+		return fmt.Errorf("overload.exit_below %v: want records per second >= 0 (0 means half of enter_above)", o.ExitBelow)
 	case o.EnterAbove > 0 && o.ExitBelow >= o.EnterAbove:
-		return nil, fmt.Errorf("overload.exit_below %v: want less than enter_above %v, so that overload mode does not flap", o.ExitBelow, o.EnterAbove)
+		return fmt.Errorf("overload.exit_below %v: want less than enter_above %v, so that overload mode does not flap", o.ExitBelow, o.EnterAbove)
 	case o.Window < 0:
-		return nil, fmt.Errorf("overload.window %v: want a duration > 0, such as \"1s\" (0 means 1s)", time.Duration(o.Window))
+		return fmt.Errorf("overload.window %v: want a duration > 0, such as \"1s\" (0 means 1s)", time.Duration(o.Window))
 	}
-	if o.EnterAbove > 0 {
-		r.overloadOn = true
-		r.enterAbove = o.EnterAbove
-		r.exitBelow = o.ExitBelow
-		if r.exitBelow == 0 {
-			r.exitBelow = o.EnterAbove / 2
-		}
-		r.window = int64(o.Window)
-		if r.window == 0 {
-			r.window = int64(defaultWindow)
-		}
-		r.overloadKeep = slog.LevelWarn
-		if o.KeepLevel != nil {
-			r.overloadKeep = *o.KeepLevel
-		}
+	if o.EnterAbove == 0 {
+		return nil
 	}
-	return r, nil
+	r.overloadOn = true
+	r.enterAbove = o.EnterAbove
+	r.exitBelow = o.ExitBelow
+	if r.exitBelow == 0 {
+		r.exitBelow = o.EnterAbove / 2
+	}
+	r.window = int64(o.Window)
+	if r.window == 0 {
+		r.window = int64(defaultWindow)
+	}
+	r.overloadKeep = slog.LevelWarn
+	if o.KeepLevel != nil {
+		r.overloadKeep = *o.KeepLevel
+	}
+	return nil
 }
 
 // matcher is a Match with its value parsed once for each kind it may be
