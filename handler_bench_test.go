@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/logweave/logweave"
+	"github.com/logweave/logweave/sample"
 	"github.com/logweave/logweave/tracectx"
+	"github.com/logweave/logweave/units"
 )
 
 // These measure Handle alone, without slog's front end, to find where a
@@ -68,4 +70,14 @@ func BenchmarkHandleTraceAlternating(b *testing.B) {
 		_ = h.Handle(ctxs[i&1], r)
 		i++
 	}
+}
+
+// BenchmarkHandleSampledMsg is BenchmarkHandleMsg through a sampling
+// policy that keeps every record: what asking the Sampler costs.
+func BenchmarkHandleSampledMsg(b *testing.B) {
+	policy, err := sample.New(sample.Config{Burst: sample.BurstRule{First: 1 << 30, Interval: units.Duration(time.Minute)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchHandleWith(b, context.Background(), nil, &logweave.Options{Service: "bench", Sampler: policy})
 }

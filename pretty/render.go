@@ -91,19 +91,21 @@ func (r *renderer) render(p []byte) {
 		return
 	}
 	for len(p) > 0 {
-		line := p
-		if i := bytes.IndexByte(p, '\n'); i >= 0 {
-			line, p = p[:i], p[i+1:]
-		} else {
-			p = nil
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
+		var line []byte
+		line, p, _ = cutLine(p)
 		if isObject(line) {
 			r.entry(line)
 		} else {
 			r.out = append(appendBare(r.out, line), '\n')
 		}
 	}
+}
+
+// cutLine returns the first line of p without its "\n" or "\r\n", the
+// rest after it, and whether p had a newline.
+func cutLine(p []byte) (line, rest []byte, found bool) {
+	line, rest, found = bytes.Cut(p, []byte{'\n'})
+	return bytes.TrimSuffix(line, []byte{'\r'}), rest, found
 }
 
 // isObject reports whether b is one JSON object, with nothing but
@@ -613,14 +615,9 @@ func (r *renderer) writeBlocks() {
 		r.close()
 		r.out = append(r.out, '\n')
 		text := bytes.TrimSuffix(b.text.of(r.blocks), []byte{'\n'})
-		for last := false; !last; {
-			line := text
-			if i := bytes.IndexByte(text, '\n'); i >= 0 {
-				line, text = text[:i], text[i+1:]
-			} else {
-				last = true
-			}
-			line = bytes.TrimSuffix(line, []byte{'\r'})
+		for more := true; more; {
+			var line []byte
+			line, text, more = cutLine(text)
 			if len(line) > 0 {
 				r.out = append(r.out, "    "...)
 				if red {
